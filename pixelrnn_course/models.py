@@ -5,27 +5,32 @@
 # %% auto #0
 __all__ = ['MODEL_BUILDERS', 'SMALL_HPARAMS', 'model_hparams', 'build_model', 'model_logits']
 
-# %% ../nbs/04_models.ipynb #bb6c7b7f
+# %% ../nbs/04_models.ipynb #cd38006b
 import inspect
 import numpy as np
 import keras
 from .data import validate_binary_images
 from .masking import assert_causal
 from .pixelcnn import build_pixelcnn, build_seed_pixelcnn, PixelModel
+from .pixelrnn import build_row_lstm, build_diagonal_bilstm
 
-# %% ../nbs/04_models.ipynb #5ddf0e9a
+# %% ../nbs/04_models.ipynb #6954f288
 MODEL_BUILDERS = {
     "seed": build_seed_pixelcnn,         # the seed article's network (a 7x7 window only)
     "pixelcnn": build_pixelcnn,          # the paper's PixelCNN with residual blocks
+    "row_lstm": build_row_lstm,          # the paper's Row LSTM (triangular context)
+    "diagonal_bilstm": build_diagonal_bilstm,  # the paper's Diagonal BiLSTM
 }
 
 # Tiny sizes for tests and CPU demos: every check in the course runs in seconds with these.
 SMALL_HPARAMS = {
     "seed": dict(hidden_channels=8, num_layers=2),
     "pixelcnn": dict(hidden_channels=4, num_residual_blocks=2, output_hidden_channels=8),
+    "row_lstm": dict(hidden_channels=4, num_layers=2, output_hidden_channels=8),
+    "diagonal_bilstm": dict(hidden_channels=4, num_layers=2, output_hidden_channels=8),
 }
 
-# %% ../nbs/04_models.ipynb #c1258d66
+# %% ../nbs/04_models.ipynb #5cad9539
 def model_hparams(name:str) -> dict:
     "The hyperparameters (and their defaults) that `build_model(name, ...)` accepts."
     builder = _builder(name)
