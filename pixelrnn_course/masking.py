@@ -6,14 +6,14 @@
 __all__ = ['causal_mask', 'plot_masks', 'MaskedConv2D', 'dependency_map', 'causality_violations', 'assert_causal',
            'plot_dependency', 'plot_dependencies']
 
-# %% ../nbs/01_masking.ipynb #90797a08
+# %% ../nbs/01_masking.ipynb #3bf0a6d8
 import numpy as np
 import tensorflow as tf
 import keras
 from keras import ops
 import matplotlib.pyplot as plt
 
-# %% ../nbs/01_masking.ipynb #0ffb33e5
+# %% ../nbs/01_masking.ipynb #172a744c
 def _channel_groups(num_channels, color_groups, what):
     "Group index of each channel: channels are split into `color_groups` consecutive blocks."
     if num_channels % color_groups:
@@ -43,7 +43,7 @@ def causal_mask(kernel_size:int, # odd kernel size k
     mask[centre, centre] = see             # the current pixel: only earlier (A) or earlier-or-same (B) colours
     return mask
 
-# %% ../nbs/01_masking.ipynb #9a888441
+# %% ../nbs/01_masking.ipynb #de257d51
 def plot_masks(kernel_size:int=5, # kernel size to draw
                color_groups:int=1, # 1 draws the spatial masks; 3 also draws the centre colour rules
               ):
@@ -58,7 +58,7 @@ def plot_masks(kernel_size:int=5, # kernel size to draw
     plt.close(fig)
     return fig
 
-# %% ../nbs/01_masking.ipynb #b9a06e1a
+# %% ../nbs/01_masking.ipynb #00f511ff
 @keras.saving.register_keras_serializable(package="pixelrnn_course")
 class MaskedConv2D(keras.layers.Layer):
     "A stride-1, 'same'-padded 2D convolution whose kernel is masked so that outputs never see later pixels."
@@ -108,7 +108,7 @@ class MaskedConv2D(keras.layers.Layer):
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer)}
 
-# %% ../nbs/01_masking.ipynb #026176a8
+# %% ../nbs/01_masking.ipynb #23856dde
 def dependency_map(model, # a Keras model or callable mapping (B, H, W, C) images to (B, H, W, C_out)
                    height:int, # image height to test at
                    width:int, # image width to test at
@@ -139,7 +139,7 @@ def dependency_map(model, # a Keras model or callable mapping (B, H, W, C) image
     if channels == 1 and depends.shape[2] == 1: return depends[:, :, 0, :, :, 0]
     return depends
 
-# %% ../nbs/01_masking.ipynb #c74d944b
+# %% ../nbs/01_masking.ipynb #f951e828
 def _as_model(layers, height, width, channels=1):
     "A functional model stacking `layers` on an (height, width, channels) input."
     inputs = keras.Input((height, width, channels))
@@ -147,7 +147,7 @@ def _as_model(layers, height, width, channels=1):
     for layer in layers: outputs = layer(outputs)
     return keras.Model(inputs, outputs)
 
-# %% ../nbs/01_masking.ipynb #8a6b8f67
+# %% ../nbs/01_masking.ipynb #49660e28
 def causality_violations(depends:np.ndarray, # a `dependency_map` result
                          color_groups:int=1, # colour groups, for maps with channel axes
                         ) -> list: # ((out_row, out_col[, out_channel]), (in_row, in_col[, in_channel])) pairs
@@ -182,7 +182,7 @@ def assert_causal(model, # a Keras model or callable on (B, H, W, C) images
         raise AssertionError(f"Model is not causal at {height}x{width}: {len(violations)} forbidden dependencies, "
                              f"e.g. {listed}")
 
-# %% ../nbs/01_masking.ipynb #5037f593
+# %% ../nbs/01_masking.ipynb #64b1bce2
 def plot_dependency(depends:np.ndarray, # a (H, W, H, W) `dependency_map` result
                     row:int, # output pixel row
                     col:int, # output pixel column

@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['check_model_input', 'PixelModel', 'build_seed_pixelcnn', 'ResidualBlock', 'plot_residual_block', 'build_pixelcnn']
 
-# %% ../nbs/02_pixelcnn.ipynb #1c09d490
+# %% ../nbs/02_pixelcnn.ipynb #2f5eb0d0
 import numpy as np
 import tensorflow as tf
 import keras
 import matplotlib.pyplot as plt
 from .masking import *
 
-# %% ../nbs/02_pixelcnn.ipynb #eb5c3e05
+# %% ../nbs/02_pixelcnn.ipynb #5608e5bb
 def check_model_input(images, # a batch of images given to a model
                       height:int, # height the model was built for
                       width:int, # width the model was built for
@@ -46,7 +46,7 @@ class PixelModel(keras.Model):
         check_model_input(inputs, height, width)
         return super().call(inputs, training=training, mask=mask)
 
-# %% ../nbs/02_pixelcnn.ipynb #74fecef4
+# %% ../nbs/02_pixelcnn.ipynb #cefb8b85
 def _check_positive(**values):
     "Raise `ValueError` for any argument that is not a positive integer."
     for name, value in values.items():
@@ -69,7 +69,7 @@ def build_seed_pixelcnn(height:int=28, # image height
     logits = MaskedConv2D(1, 1, "B", name="logits")(keras.layers.ReLU()(features))
     return PixelModel(images, logits, name=name)
 
-# %% ../nbs/02_pixelcnn.ipynb #4bf7654d
+# %% ../nbs/02_pixelcnn.ipynb #fb3ca6c7
 @keras.saving.register_keras_serializable(package="pixelrnn_course")
 class ResidualBlock(keras.layers.Layer):
     "PixelCNN residual block: 2h -> ReLU -> 1x1 -> h -> ReLU -> 3x3 mask B -> h -> ReLU -> 1x1 -> 2h, plus the input."
@@ -104,7 +104,7 @@ class ResidualBlock(keras.layers.Layer):
         return {**super().get_config(), "hidden_channels": self.hidden_channels,
                 "kernel_size": self.kernel_size, "color_groups": self.color_groups}
 
-# %% ../nbs/02_pixelcnn.ipynb #89adcb29
+# %% ../nbs/02_pixelcnn.ipynb #2f3745f8
 def plot_residual_block(hidden_channels:int=16, # h, for the labels
                        ):
     "Draw the PixelCNN residual block as a diagram."
@@ -123,7 +123,7 @@ def plot_residual_block(hidden_channels:int=16, # h, for the labels
     plt.close(fig)
     return fig
 
-# %% ../nbs/02_pixelcnn.ipynb #76e3aa40
+# %% ../nbs/02_pixelcnn.ipynb #1102a022
 def build_pixelcnn(height:int=28, # image height
                    width:int=28, # image width
                    hidden_channels:int=16, # h: residual blocks carry 2h features
