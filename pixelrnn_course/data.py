@@ -26,7 +26,7 @@ __all__ = ['MNIST_SAMPLE_SHA256', 'DATA_DIR_ENV', 'CHECKSUMS', 'IDX_TYPES', 'MNI
            'BINARIZED_MNIST_SPLITS', 'BINARIZATIONS', 'load_mnist_sample', 'show_images', 'default_cache_dir',
            'get_data_dir', 'file_digest', 'expected_checksum', 'verify_file', 'download_file', 'fetch_files',
            'read_idx', 'write_idx', 'load_mnist', 'read_amat', 'write_amat', 'load_binarized_mnist', 'to_intensity',
-           'binarize_threshold', 'binarize_dynamic', 'validate_binary_images', 'make_dataset']
+           'binarize_threshold', 'binarize_dynamic', 'check_positive_ints', 'validate_binary_images', 'make_dataset']
 
 # %% ../nbs/00_data.ipynb #0194ed9e
 MNIST_SAMPLE_SHA256 = "809ec085d551285cf9efad12c42a6aead98c62f96eb9936cc5b778870773e50d"
@@ -483,6 +483,14 @@ def binarize_dynamic(
     intensity = to_intensity(images)
     return (np.random.default_rng(seed).random(intensity.shape, dtype=np.float32) < intensity).astype(np.uint8)
 
+# %% ../nbs/00_data.ipynb #d5ea628a
+def check_positive_ints(**values) -> tuple:
+    "Return the keyword `values` as ints; raise `ValueError` naming the first one that is not a positive integer."
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return tuple(int(value) for value in values.values())
+
 # %% ../nbs/00_data.ipynb #0d6cd467
 def validate_binary_images(
     images,  # array or tensor (N, H, W) or (N, H, W, 1) of values in {0, 1} (bool, int or float)
@@ -537,8 +545,7 @@ def make_dataset(
     "A `tf.data.Dataset` of float32 (B, H, W, 1) batches of 0/1 images."
     if binarization not in BINARIZATIONS:
         raise ValueError(f"binarization must be one of {', '.join(map(repr, BINARIZATIONS))}, got {binarization!r}.")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    check_positive_ints(batch_size=batch_size)
     if binarization == "none":
         array = validate_binary_images(images)
     else:

@@ -12,6 +12,7 @@ import tensorflow as tf
 import keras
 from keras import ops
 import matplotlib.pyplot as plt
+from .data import check_positive_ints
 
 # %% ../nbs/01_masking.ipynb #172a744c
 def _channel_groups(num_channels, color_groups, what):
@@ -73,7 +74,7 @@ class MaskedConv2D(keras.layers.Layer):
                  **kwargs):
         super().__init__(**kwargs)
         causal_mask(kernel_size, mask_type, color_groups, color_groups, color_groups)  # validates early
-        if int(filters) < 1: raise ValueError(f"filters must be a positive integer, got {filters!r}.")
+        check_positive_ints(filters=filters)
         self.filters, self.kernel_size, self.mask_type = int(filters), int(kernel_size), mask_type
         self.color_groups, self.use_bias = int(color_groups), bool(use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
@@ -117,9 +118,7 @@ def dependency_map(model, # a Keras model or callable mapping (B, H, W, C) image
                    seed:int=0, # seed of the random inputs
                   ) -> np.ndarray: # bool (H, W, H, W), or (H, W, C_out, H, W, C) when channels > 1
     "`result[i, j, k, l]` is True when output pixel (i, j) depends on input pixel (k, l), read from gradients."
-    for name, value in (("height", height), ("width", width), ("channels", channels), ("num_trials", num_trials)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    check_positive_ints(height=height, width=width, channels=channels, num_trials=num_trials)
     rng = np.random.default_rng(seed)
     depends = None
     for _ in range(num_trials):

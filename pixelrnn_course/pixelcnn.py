@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 import matplotlib.pyplot as plt
+from .data import check_positive_ints
 from .masking import *
 
 # %% ../nbs/02_pixelcnn.ipynb #5608e5bb
@@ -47,12 +48,6 @@ class PixelModel(keras.Model):
         return super().call(inputs, training=training, mask=mask)
 
 # %% ../nbs/02_pixelcnn.ipynb #cefb8b85
-def _check_positive(**values):
-    "Raise `ValueError` for any argument that is not a positive integer."
-    for name, value in values.items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-
 def build_seed_pixelcnn(height:int=28, # image height
                         width:int=28, # image width
                         hidden_channels:int=32, # features of every hidden layer
@@ -60,7 +55,7 @@ def build_seed_pixelcnn(height:int=28, # image height
                         name:str="seed_pixelcnn", # Keras model name
                        ) -> PixelModel:
     "The seed article's network: 7x7 mask A, then 1x1 mask-B layers with no nonlinearity, ReLU output layers."
-    _check_positive(height=height, width=width, hidden_channels=hidden_channels, num_layers=num_layers)
+    check_positive_ints(height=height, width=width, hidden_channels=hidden_channels, num_layers=num_layers)
     images = keras.Input((height, width, 1), name="images")
     features = MaskedConv2D(hidden_channels, 7, "A", name="input_conv")(images)
     for index in range(num_layers):
@@ -79,7 +74,7 @@ class ResidualBlock(keras.layers.Layer):
                  color_groups:int=1, # channel groups for colour images
                  **kwargs):
         super().__init__(**kwargs)
-        _check_positive(hidden_channels=hidden_channels, kernel_size=kernel_size)
+        check_positive_ints(hidden_channels=hidden_channels, kernel_size=kernel_size)
         self.hidden_channels, self.kernel_size, self.color_groups = int(hidden_channels), int(kernel_size), int(color_groups)
         self.conv_in = MaskedConv2D(self.hidden_channels, 1, "B", color_groups, name="conv_in")
         self.masked_conv = MaskedConv2D(self.hidden_channels, self.kernel_size, "B", color_groups, name="masked_conv")
@@ -132,7 +127,7 @@ def build_pixelcnn(height:int=28, # image height
                    name:str="pixelcnn", # Keras model name
                   ) -> PixelModel:
     "The paper's PixelCNN for binary images: 7x7 mask A, residual blocks, two ReLU + 1x1 output layers."
-    _check_positive(height=height, width=width, hidden_channels=hidden_channels,
+    check_positive_ints(height=height, width=width, hidden_channels=hidden_channels,
                     num_residual_blocks=num_residual_blocks, output_hidden_channels=output_hidden_channels)
     images = keras.Input((height, width, 1), name="images")
     features = MaskedConv2D(2 * hidden_channels, 7, "A", name="input_conv")(images)

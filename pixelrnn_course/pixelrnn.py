@@ -14,7 +14,8 @@ import keras
 from keras import ops
 import matplotlib.pyplot as plt
 from .masking import *
-from .pixelcnn import PixelModel, _check_positive
+from .data import check_positive_ints
+from .pixelcnn import PixelModel
 
 # %% ../nbs/03_pixelrnn.ipynb #116cd356
 GATE_ACTIVATIONS = ("tanh", "sigmoid")
@@ -76,7 +77,7 @@ class RowLSTM(keras.layers.Layer):
                  gate_activation:str="tanh", # activation of the content gate g ("sigmoid" only to show the bug)
                  **kwargs):
         super().__init__(**kwargs)
-        _check_positive(hidden_channels=hidden_channels, kernel_size=kernel_size)
+        check_positive_ints(hidden_channels=hidden_channels, kernel_size=kernel_size)
         causal_mask(kernel_size, mask_type, color_groups, color_groups, color_groups)   # validates the mask arguments
         _check_choice("gate_activation", gate_activation, GATE_ACTIVATIONS)
         self.hidden_channels, self.kernel_size, self.mask_type = int(hidden_channels), int(kernel_size), mask_type
@@ -172,7 +173,7 @@ class DiagonalLSTM(keras.layers.Layer):
                  gate_activation:str="tanh", # activation of the content gate g ("sigmoid" only to show the bug)
                  **kwargs):
         super().__init__(**kwargs)
-        _check_positive(hidden_channels=hidden_channels)
+        check_positive_ints(hidden_channels=hidden_channels)
         causal_mask(1, mask_type, color_groups, color_groups, color_groups)      # validates the mask arguments
         _check_choice("state_padding", state_padding, ("top", "bottom"))
         _check_choice("gate_activation", gate_activation, GATE_ACTIVATIONS)
@@ -262,7 +263,7 @@ class DiagonalBiLSTM(keras.layers.Layer):
 def _build_pixelrnn(recurrent_layer, layer_name, height, width, hidden_channels, num_layers,
                     output_hidden_channels, name):
     "7x7 mask A -> `num_layers` x (recurrent layer, 1x1 conv back to 2h, residual add) -> ReLU, 1x1 -> ReLU, 1x1 logits."
-    _check_positive(height=height, width=width, hidden_channels=hidden_channels, num_layers=num_layers,
+    check_positive_ints(height=height, width=width, hidden_channels=hidden_channels, num_layers=num_layers,
                     output_hidden_channels=output_hidden_channels)
     images = keras.Input((height, width, 1), name="images")
     features = MaskedConv2D(2 * hidden_channels, 7, "A", name="input_conv")(images)

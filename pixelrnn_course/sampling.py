@@ -15,17 +15,11 @@ import numpy as np
 import tensorflow as tf
 import keras
 from matplotlib.figure import Figure
-from .data import validate_binary_images, show_images
+from .data import validate_binary_images, show_images, check_positive_ints
 from .masking import MaskedConv2D, causal_mask
 
 # %% ../nbs/06_sampling.ipynb #c6e708e6
 METHODS = ("cached", "naive")
-
-def _positive_int(value, name):
-    "Raise `ValueError` unless `value` is a positive integer."
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 def _check_sampling_args(method, temperature, seed):
     "Validate the arguments shared by every sampling entry point."
@@ -264,8 +258,7 @@ def sample(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logit
           ) -> np.ndarray: # float32 (num_images, height, width, 1) of 0/1
     "Draw `num_images` images from the model, pixel by pixel in raster order."
     _check_sampling_args(method, temperature, seed)
-    num_images, height, width = (_positive_int(value, name) for value, name in
-                                 ((num_images, "num_images"), (height, "height"), (width, "width")))
+    num_images, height, width = check_positive_ints(num_images=num_images, height=height, width=width)
     _check_model_size(model, height, width)
     blank = np.zeros((num_images, height, width, 1), np.float32)
     return generate(model, blank, 0, draw_uniforms(seed, num_images, height, width), method, temperature)[0]
@@ -284,7 +277,7 @@ def plot_generation(image, # one (H, W[, 1]) 0/1 image, as returned by `sample`
                    ) -> Figure:
     "Frames of the generation of `image`: drawn pixels black/white, pixels not drawn yet grey."
     image = validate_binary_images(np.asarray(image)[None], "image")[0, ..., 0]
-    num_frames = _positive_int(num_frames, "num_frames")
+    (num_frames,) = check_positive_ints(num_frames=num_frames)
     height, width = image.shape
     steps = np.linspace(0, height * width, num_frames).round().astype(int)
     figure = Figure(figsize=(1.3 * num_frames, 1.5), dpi=80)
@@ -319,7 +312,7 @@ def complete(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
     num_images, height, width = images.shape[:3]
     _check_model_size(model, height, width)
     start_row = _check_start_row(start_row, height)
-    num_completions = _positive_int(num_completions, "num_completions")
+    (num_completions,) = check_positive_ints(num_completions=num_completions)
     repeated = np.repeat(images, num_completions, axis=0)       # image i -> rows i*K ... i*K + K - 1
     uniforms = draw_uniforms(seed, num_images * num_completions, height, width)
     completed = generate(model, repeated, start_row * width, uniforms, method, temperature)[0]
@@ -367,7 +360,7 @@ def conditional_nll(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images
     height, width = images.shape[1:3]
     _check_model_size(model, height, width)
     start_row = _check_start_row(start_row, height)
-    batch_size = _positive_int(batch_size, "batch_size")
+    (batch_size,) = check_positive_ints(batch_size=batch_size)
     nlls = []
     for first in range(0, len(images), batch_size):
         batch = images[first:first + batch_size]
@@ -390,7 +383,7 @@ def explorer_figure(model, # Keras model of the images
     images = validate_binary_images(images, "images")
     if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < len(images):
         raise ValueError(f"index must be an integer from 0 to {len(images) - 1}, got {index!r}.")
-    num_completions = _positive_int(num_completions, "num_completions")
+    (num_completions,) = check_positive_ints(num_completions=num_completions)
     # The first K rows of a seeded draw_uniforms do not depend on how many rows are drawn, so a
     # fixed batch_size gives the same completions and lets every slider position reuse one compiled loop.
     chosen = images[index:index + 1]

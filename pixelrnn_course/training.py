@@ -18,7 +18,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from .data import (load_binarized_mnist, load_mnist, load_mnist_sample, binarize_dynamic,
+from .data import (check_positive_ints, load_binarized_mnist, load_mnist, load_mnist_sample, binarize_dynamic,
                                   make_dataset, validate_binary_images)
 from .models import build_model
 
@@ -104,9 +104,7 @@ def resolve_settings(model_name:str, # a name known to `pixelrnn_course.models.b
     settings = {**base, "train_subset": None, **{key: value for key, value in overrides.items() if value is not None}}
     if settings["data"] not in DATA_SOURCES:
         raise ValueError(f"Unknown data source {settings['data']!r}; expected one of {DATA_SOURCES}.")
-    for key in ("batch_size", "epochs"):
-        if not isinstance(settings[key], (int, np.integer)) or settings[key] < 1:
-            raise ValueError(f"{key} must be a positive integer, got {settings[key]!r}.")
+    check_positive_ints(batch_size=settings["batch_size"], epochs=settings["epochs"])
     return {"model_name": model_name, "preset": preset, **settings, "model_hparams": hparams}
 
 # %% ../nbs/05_training.ipynb #d43de528
