@@ -46,13 +46,11 @@ def causal_mask(kernel_size:int, # odd kernel size k
 
 # %% ../nbs/01_masking.ipynb #de257d51
 def plot_masks(kernel_size:int=5, # kernel size to draw
-               color_groups:int=1, # 1 draws the spatial masks; 3 also draws the centre colour rules
               ):
-    "Draw mask A and mask B side by side (white = weight kept)."
+    "Draw the spatial masks A and B of a single-channel kernel side by side (white = weight kept)."
     fig, axes = plt.subplots(1, 2, figsize=(4.4, 2.2), dpi=80)
     for ax, mask_type in zip(axes, "AB"):
-        mask = causal_mask(kernel_size, mask_type, color_groups, color_groups, color_groups)
-        ax.imshow(mask[..., 0, 0] if color_groups == 1 else mask.any(axis=(2, 3)), cmap="gray", vmin=0, vmax=1)
+        ax.imshow(causal_mask(kernel_size, mask_type)[..., 0, 0], cmap="gray", vmin=0, vmax=1)
         ax.add_patch(plt.Rectangle((kernel_size // 2 - 0.5,) * 2, 1, 1, fill=False, edgecolor="red", lw=2))
         ax.set_title(f"mask {mask_type}"); ax.set_xticks([]); ax.set_yticks([])
     fig.tight_layout()

@@ -10,8 +10,8 @@ import inspect
 import numpy as np
 import keras
 from .data import validate_binary_images
-from .masking import assert_causal
-from .pixelcnn import build_pixelcnn, build_seed_pixelcnn, PixelModel
+from .data import check_positive_ints
+from .pixelcnn import build_pixelcnn, build_seed_pixelcnn
 from .pixelrnn import build_row_lstm, build_diagonal_bilstm
 
 # %% ../nbs/04_models.ipynb #6954f288
@@ -62,5 +62,5 @@ def model_logits(model:keras.Model, # a model from `build_model`
     "Per-pixel logits of `model` for binary `images`, validated and computed in batches."
     _, height, width, _ = model.inputs[0].shape
     images = validate_binary_images(images, height=height, width=width)
-    return np.concatenate([np.asarray(model(images[start:start + batch_size]))
-                           for start in range(0, len(images), batch_size)] or [np.zeros((0, height, width, 1), "float32")])
+    (batch_size,) = check_positive_ints(batch_size=batch_size)
+    return np.concatenate([np.asarray(model(images[start:start + batch_size])) for start in range(0, len(images), batch_size)])

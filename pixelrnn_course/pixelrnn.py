@@ -95,12 +95,13 @@ class RowLSTM(keras.layers.Layer):
 
     def input_to_state(self, inputs):
         "The masked 1 x k convolution for all rows at once: (B, H, W, C) -> (B, H, W, 4h)."
-        return ops.conv(inputs, self.input_kernel * self.input_mask, padding="same") + self.input_bias
+        kernel = ops.cast(self.input_kernel * self.input_mask, inputs.dtype)    # mixed precision: compute dtype
+        return ops.conv(inputs, kernel, padding="same") + ops.cast(self.input_bias, inputs.dtype)
 
     def call(self, inputs):
         rows = ops.transpose(self.input_to_state(inputs), (1, 0, 2, 3))[:, None]   # (H, 1, B, W, 4h)
         centre = self.kernel_size // 2
-        kernel = ops.reshape(self.state_kernel, (1, self.kernel_size * self.hidden_channels, 4 * self.hidden_channels))
+        kernel = ops.reshape(ops.cast(self.state_kernel, rows.dtype), (1, self.kernel_size * self.hidden_channels, 4 * self.hidden_channels))
         hidden = lstm_scan(rows, kernel, range(-centre, centre + 1), self.gate_activation)
         return ops.transpose(hidden[:, 0], (1, 0, 2, 3))
 
@@ -197,11 +198,12 @@ class DiagonalLSTM(keras.layers.Layer):
 
     def input_to_state(self, inputs):
         "The masked 1x1 convolution: (B, H, W, C) -> (B, H, W, 4h) gate pre-activations."
-        return ops.matmul(inputs, self.input_kernel * self.input_mask) + self.input_bias
+        kernel = ops.cast(self.input_kernel * self.input_mask, inputs.dtype)    # mixed precision: compute dtype
+        return ops.matmul(inputs, kernel) + ops.cast(self.input_bias, inputs.dtype)
 
     def call(self, inputs):
         columns = ops.transpose(skew(self.input_to_state(inputs)), (2, 0, 1, 3))[:, None]   # (W+H-1, 1, B, H, 4h)
-        hidden = lstm_scan(columns, self.state_kernel[None], self.offsets, self.gate_activation)
+        hidden = lstm_scan(columns, ops.cast(self.state_kernel, columns.dtype)[None], self.offsets, self.gate_activation)
         return unskew(ops.transpose(hidden[:, 0], (1, 2, 0, 3)))
 
     def compute_output_shape(self, input_shape): return tuple(input_shape[:-1]) + (self.hidden_channels,)
@@ -246,6 +248,7 @@ class DiagonalBiLSTM(keras.layers.Layer):
                            skew(self.right_to_left.input_to_state(flipped))])               # (2, B, H, W+H-1, 4h)
         kernels = ops.concatenate([self.left_to_right.state_kernel[None],
                                    self.right_to_left.state_kernel[None]], axis=0)        # (2, 2h, 4h)
+        kernels = ops.cast(kernels, gates.dtype)
         hidden = lstm_scan(ops.transpose(gates, (3, 0, 1, 2, 4)), kernels,
                            self.left_to_right.offsets, self.gate_activation)                # (W+H-1, 2, B, H, h)
         hidden = ops.transpose(hidden, (1, 2, 3, 0, 4))

@@ -105,6 +105,10 @@ def resolve_settings(model_name:str, # a name known to `pixelrnn_course.models.b
     if settings["data"] not in DATA_SOURCES:
         raise ValueError(f"Unknown data source {settings['data']!r}; expected one of {DATA_SOURCES}.")
     check_positive_ints(batch_size=settings["batch_size"], epochs=settings["epochs"])
+    if settings["train_subset"] is not None: check_positive_ints(train_subset=settings["train_subset"])
+    for key in ("learning_rate", "clip_norm"):
+        if isinstance(settings[key], bool) or not isinstance(settings[key], (int, float)) or not 0 < settings[key] < math.inf:
+            raise ValueError(f"{key} must be a positive number, got {settings[key]!r}.")
     return {"model_name": model_name, "preset": preset, **settings, "model_hparams": hparams}
 
 # %% ../nbs/05_training.ipynb #d43de528
@@ -263,6 +267,7 @@ def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to lo
     "NLL of every image, computed in float32 batches in a fixed order."
     _, height, width, _ = model.inputs[0].shape
     images = validate_binary_images(images, height=height, width=width)
+    (batch_size,) = check_positive_ints(batch_size=batch_size)
     if getattr(model, "compute_dtype", "float32") != "float32":
         raise ValueError(f"Evaluate a float32 model (this one computes in {model.compute_dtype}); "
                          "load the best.keras that training saves, which is always float32.")
@@ -443,52 +448,55 @@ def train(model_name:str="pixelcnn", # a name known to `pixelrnn_course.models.b
     steps_per_epoch = math.ceil(len(train_images) / settings["batch_size"])
     valid_nll = history[-1]["valid_nll"] if history else float("nan")
 
-    for epoch in range(int(epoch_counter.numpy()) + 1, settings["epochs"] + 1):
-        started = time.time()
-        epoch_seed = int(data_rng.uniform_full_int([], dtype=tf.int64).numpy() % (2 ** 31))
-        dataset = make_dataset(train_images, settings["batch_size"], shuffle=True, seed=epoch_seed,
-                               binarization=datasets["binarization"]).with_options(options)
-        progress = keras.utils.Progbar(steps_per_epoch, verbose=1 if verbose else 0, stateful_metrics=["nll"])
-        if verbose: print(f"Epoch {epoch}/{settings['epochs']}")
-        nll_total, seen = 0.0, 0
-        for step, batch in enumerate(strategy.experimental_distribute_dataset(dataset), 1):
-            global_step = int(optimizer.iterations.numpy()) + 1
-            if nan_at_step == global_step: batch = strategy.run(lambda images: images * float("nan"), args=(batch,))
-            result = train_step(batch)
-            nll = float(result["nll"].numpy())
-            if not math.isfinite(nll):
-                last = int(epoch_counter.numpy())
-                raise TrainingDiverged(
-                    f"The training loss became {nll} at epoch {epoch}, step {step} (global step {global_step}); "
-                    f"stopped without saving. " + (f"The last good checkpoint is epoch {last} in {out_dir / 'checkpoints'}; lower "
-                    "learning_rate and resume, or check the data." if last else "No epoch had completed, so there is no "
-                    "checkpoint; lower learning_rate or clip_norm and start again, or check the data."))
-            batch_images = min(settings["batch_size"], len(train_images) - (step - 1) * settings["batch_size"])
-            nll_total, seen = nll_total + nll * batch_images, seen + batch_images
-            progress.update(step, [("nll", nll_total / seen)])
-            if global_step % log_every == 0:
-                with writer.as_default(step=global_step):
-                    log_scalar("train/nll_step", nll); log_scalar("train/grad_norm", result["grad_norm"])
-        valid_nll = valid_step(valid_dataset) / len(valid_images)
-        seconds = time.time() - started
-        record = dict(epoch=epoch, train_nll=nll_total / seen, valid_nll=valid_nll,
-                      valid_bits_per_dim=nats_to_bits_per_dim(valid_nll, height * width),
-                      best_valid_nll=min(valid_nll, float(best_valid.numpy())), seconds=round(seconds, 2),
-                      images_per_second=round(seen / seconds, 1), steps=int(optimizer.iterations.numpy()))
-        if valid_nll < float(best_valid.numpy()):
-            best_valid.assign(valid_nll)
-            if is_chief: _save_float32_copy(model, settings, best_path)
-        history.append(record)
-        if is_chief: _write_lines(metrics_path, history)
-        with writer.as_default(step=epoch):
-            for key in ("train_nll", "valid_nll", "valid_bits_per_dim", "images_per_second"):
-                log_scalar(f"epoch/{key}", record[key])
-        writer.flush()
-        epoch_counter.assign(epoch)
-        manager.save(checkpoint_number=epoch)
-        if verbose: print(f"epoch {epoch}: train {record['train_nll']:.2f}, valid {valid_nll:.2f} nats/image "
-                          f"({record['valid_bits_per_dim']:.4f} bits/dim), {record['images_per_second']:.0f} images/s")
-    if not is_chief: shutil.rmtree(checkpoint_dir, ignore_errors=True)
+    try:
+        for epoch in range(int(epoch_counter.numpy()) + 1, settings["epochs"] + 1):
+            started = time.time()
+            epoch_seed = int(data_rng.uniform_full_int([], dtype=tf.int64).numpy() % (2 ** 31))
+            dataset = make_dataset(train_images, settings["batch_size"], shuffle=True, seed=epoch_seed,
+                                   binarization=datasets["binarization"]).with_options(options)
+            progress = keras.utils.Progbar(steps_per_epoch, verbose=1 if verbose else 0, stateful_metrics=["nll"])
+            if verbose: print(f"Epoch {epoch}/{settings['epochs']}")
+            nll_total, seen = 0.0, 0
+            for step, batch in enumerate(strategy.experimental_distribute_dataset(dataset), 1):
+                global_step = int(optimizer.iterations.numpy()) + 1
+                if nan_at_step == global_step: batch = strategy.run(lambda images: images * float("nan"), args=(batch,))
+                result = train_step(batch)
+                nll = float(result["nll"].numpy())
+                if not math.isfinite(nll):
+                    last = int(epoch_counter.numpy())
+                    raise TrainingDiverged(
+                        f"The training loss became {nll} at epoch {epoch}, step {step} (global step {global_step}); "
+                        f"stopped without saving. " + (f"The last good checkpoint is epoch {last} in {out_dir / 'checkpoints'}; lower "
+                        "learning_rate and resume, or check the data." if last else "No epoch had completed, so there is no "
+                        "checkpoint; lower learning_rate or clip_norm and start again with a new out_dir, or check the data."))
+                batch_images = min(settings["batch_size"], len(train_images) - (step - 1) * settings["batch_size"])
+                nll_total, seen = nll_total + nll * batch_images, seen + batch_images
+                progress.update(step, [("nll", nll_total / seen)])
+                if global_step % log_every == 0:
+                    with writer.as_default(step=global_step):
+                        log_scalar("train/nll_step", nll); log_scalar("train/grad_norm", result["grad_norm"])
+            valid_nll = valid_step(valid_dataset) / len(valid_images)
+            seconds = time.time() - started
+            record = dict(epoch=epoch, train_nll=nll_total / seen, valid_nll=valid_nll,
+                          valid_bits_per_dim=nats_to_bits_per_dim(valid_nll, height * width),
+                          best_valid_nll=min(valid_nll, float(best_valid.numpy())), seconds=round(seconds, 2),
+                          images_per_second=round(seen / seconds, 1), steps=int(optimizer.iterations.numpy()))
+            if valid_nll < float(best_valid.numpy()):
+                best_valid.assign(valid_nll)
+                if is_chief: _save_float32_copy(model, settings, best_path)
+            history.append(record)
+            if is_chief: _write_lines(metrics_path, history)
+            with writer.as_default(step=epoch):
+                for key in ("train_nll", "valid_nll", "valid_bits_per_dim", "images_per_second"):
+                    log_scalar(f"epoch/{key}", record[key])
+            writer.flush()
+            epoch_counter.assign(epoch)
+            manager.save(checkpoint_number=epoch)
+            if verbose: print(f"epoch {epoch}: train {record['train_nll']:.2f}, valid {valid_nll:.2f} nats/image "
+                              f"({record['valid_bits_per_dim']:.4f} bits/dim), {record['images_per_second']:.0f} images/s")
+    finally:                                  # also when the run diverges or is interrupted
+        writer.close()
+        if not is_chief: shutil.rmtree(checkpoint_dir, ignore_errors=True)
     return TrainingResult(out_dir, history, best_path, float(best_valid.numpy()), valid_nll, int(epoch_counter.numpy()), model)
 
 def _make_valid_step(model, strategy):
