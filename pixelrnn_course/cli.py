@@ -48,13 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
                                 "best.keras, metrics.jsonl and tensorboard/ into --out.")
     train.add_argument("--model", help="model name, e.g. seed, pixelcnn, row_lstm, diagonal_bilstm "
                        "(default: pixelcnn, or the resumed run's)")
-    train.add_argument("--preset", choices=["quick", "paper"], help="quick: shipped 5000-digit sample, small model, "
-                       "CPU minutes; paper: binarized MNIST, paper sizes, GPU (default: quick, or the resumed run's)")
+    train.add_argument("--preset", choices=["quick", "paper", "cpu"], help="quick: shipped 5000-digit sample, small model, "
+                       "CPU minutes; paper: binarized MNIST, paper sizes, RMSProp, batch 16; cpu: binarized MNIST, "
+                       "Adam with cosine decay, batch 64 (default: quick, or the resumed run's)")
     train.add_argument("--out", type=Path, help="run directory (default: runs/MODEL_PRESET)")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     add_training_options(train)
     train.add_argument("--batch-size", type=int, help="global batch size (default: the preset's)")
-    train.add_argument("--learning-rate", type=float, help="RMSProp learning rate (default: the preset's)")
+    train.add_argument("--learning-rate", type=float, help="(initial) learning rate (default: the preset's)")
+    train.add_argument("--optimizer", choices=["rmsprop", "adam"], help="optimiser (default: the preset's)")
+    train.add_argument("--lr-schedule", choices=["constant", "cosine"], help="cosine: decay to 0 over the run "
+                       "(default: the preset's)")
+    train.add_argument("--clip-norm", type=float, help="clip the global gradient norm to this (default: the preset's)")
     train.add_argument("--seed", type=int, help="seed of weights, shuffling and binarization (default: the preset's)")
     train.add_argument("--data", choices=["sample", "binarized", "mnist"], help="data source (default: the preset's)")
     add_data_dir(train)
@@ -134,6 +139,7 @@ def command_train(args):
     preset = args.preset or saved.get("preset", "quick")
     result = train(model, preset, out_dir=args.out, resume=args.resume, data_dir=args.data_dir,
                    epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+                   optimizer=args.optimizer, lr_schedule=args.lr_schedule, clip_norm=args.clip_norm,
                    model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset,
                    strategy=args.strategy, mixed_precision=args.mixed_precision, jit_compile=args.jit_compile,
                    verbose=not args.quiet)
