@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['EVALUATION_SPLITS', 'COMMANDS', 'build_parser', 'command_train', 'command_evaluate', 'command_sample',
-           'command_complete', 'command_demo', 'main']
+           'command_complete', 'command_demo', 'command_ship', 'main']
 
 # %% ../nbs/07_cli.ipynb #3a5e9163
 import argparse, ast, json, sys
@@ -95,6 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
     complete.add_argument("--images", default="sample-test", choices=["sample-test", "test"],
                           help="digits to occlude: the shipped sample's test split, or binarized MNIST test (needs the data)")
     add_data_dir(complete)
+
+    ship = commands.add_parser("ship", help="evaluate a finished run on the whole test set and ship it in the package",
+                               description="Write NAME.keras and its result file NAME.json into the package's pretrained "
+                               "models, and the results table of nbs/index.ipynb when it exists.")
+    ship.add_argument("--run", type=Path, required=True, help="the training run's folder (the --out of train)")
+    ship.add_argument("--name", required=True, help="the shipped model's name, e.g. diagonal_bilstm_1x32")
+    ship.add_argument("--index", type=Path, default=Path("nbs/index.ipynb"),
+                      help="notebook whose results table to rewrite, if it exists (default: nbs/index.ipynb)")
+    add_data_dir(ship)
 
     demo = commands.add_parser("demo", help="train the quick preset on the shipped sample, then sample, complete, evaluate",
                                description="A few CPU minutes, no download: trains the quick PixelCNN on the shipped "
@@ -194,8 +203,19 @@ def command_demo(args):
     print(evaluation)
     print(f"samples: {samples_path}\ncompletions: {completions_path}\nmodel: {result.best_path}")
 
+def command_ship(args):
+    "Evaluate a finished run on the whole test set; write its weights and result file into the package."
+    from pixelrnn_course.pretrained import ship, write_results_table
+    _check_data_dir(args.data_dir)
+    metadata = ship(args.name, args.run, data_dir=args.data_dir)
+    print(f"{args.name}: test NLL {metadata['test_nll']:.2f} ± {metadata['test_nll_stderr']:.2f} nats on "
+          f"{metadata['test_images']} images (paper: {metadata['paper_test_nll']}); shipped in the package")
+    if Path(args.index).is_file():
+        write_results_table(args.index)
+        print(f"results table rewritten in {args.index}; rebuild the README (python scripts/build_readme.py)")
+
 COMMANDS = {"train": command_train, "evaluate": command_evaluate, "sample": command_sample,
-            "complete": command_complete, "demo": command_demo}
+            "complete": command_complete, "ship": command_ship, "demo": command_demo}
 
 # %% ../nbs/07_cli.ipynb #04aff91b
 def _one_line(error) -> str: return " ".join(str(error).split())

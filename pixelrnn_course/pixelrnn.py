@@ -143,8 +143,10 @@ class RowLSTM(_InitialState, keras.layers.Layer):
 
     def input_to_state(self, inputs):
         "The masked 1 x k convolution for all rows at once: (B, H, W, C) -> (B, H, W, 4h)."
-        kernel = ops.cast(self.input_kernel * self.input_mask, inputs.dtype)    # mixed precision: compute dtype
-        return ops.conv(inputs, kernel, padding="same") + ops.cast(self.input_bias, inputs.dtype)
+        centre = self.kernel_size // 2       # the mask zeroes every tap right of the centre: convolve with the rest only
+        kernel = ops.cast(self.input_kernel[:, :centre + 1], inputs.dtype) * ops.cast(self.input_mask[:, :centre + 1], inputs.dtype)
+        padded = tf.pad(inputs, [[0, 0], [0, 0], [centre, 0], [0, 0]])            # `centre` columns on the left
+        return ops.conv(padded, kernel, padding="valid") + ops.cast(self.input_bias, inputs.dtype)
 
     def call(self, inputs):
         height, width = _static_size(inputs, "RowLSTM")
@@ -231,10 +233,12 @@ def gather_rows(tensor, # (N, ...) rows to pick from
     if len(np.unique(picked)) != len(picked): raise ValueError("gather_rows needs indices that pick each row at most once.")
     inverse = np.full(size, len(indices), np.int64)                  # where each row went; M: nowhere (its gradient is 0)
     inverse[picked] = np.nonzero(indices < size)[0]
+    with_zero_row = lambda rows: tf.concat([rows, tf.zeros_like(rows[:1])], axis=0)   # only where a zero row is read
     @tf.custom_gradient
     def gather(rows):
-        def gradient(upstream): return tf.gather(tf.concat([upstream, tf.zeros_like(upstream[:1])], axis=0), inverse)
-        return tf.gather(tf.concat([rows, tf.zeros_like(rows[:1])], axis=0), indices), gradient
+        def gradient(upstream):
+            return tf.gather(upstream if len(picked) == size else with_zero_row(upstream), inverse)
+        return tf.gather(rows if len(picked) == len(indices) else with_zero_row(rows), indices), gradient
     return gather(tensor)
 
 

@@ -7,10 +7,10 @@ __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'PRESETS', 'OPTIMIZERS', 'LR_SC
            'PAPER_TEST_NLL', 'RESUMABLE_OVERRIDES', 'nll_nats', 'nats_to_bits_per_dim', 'mnist_sample_splits',
            'load_training_data', 'resolve_settings', 'choose_strategy', 'choose_precision', 'build_training_model',
            'make_optimizer', 'make_train_step', 'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images',
-           'evaluate', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'train']
+           'evaluate', 'describe_hardware', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'train']
 
 # %% ../nbs/05_training.ipynb #37e7f1e1
-import os, json, math, time, shutil, tempfile
+import os, json, math, time, shutil, tempfile, platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +81,7 @@ PRESETS = {
     "quick": dict(data="sample", batch_size=32, learning_rate=1e-3, clip_norm=1.0, epochs=8, seed=0,
                   model_hparams={"pixelcnn": dict(hidden_channels=16, num_residual_blocks=5),
                                  "seed": dict(hidden_channels=16, num_layers=3),
-                                 # the LSTMs are 8x (Row) and 30x (Diagonal) slower per image on a CPU:
+                                 # the LSTMs are several times slower per image on a CPU (benchmarks/results):
                                  "row_lstm": dict(hidden_channels=8, num_layers=2),
                                  "diagonal_bilstm": dict(hidden_channels=8, num_layers=2)}),
     "paper": dict(data="binarized", batch_size=16, learning_rate=1e-3, clip_norm=1.0, epochs=30, seed=0,
@@ -320,6 +320,16 @@ def evaluate(model, # a Keras model or a path accepted by `load_trained_model`
     return evaluate_images(model, images, batch_size, split=f"binarized MNIST {split}")
 
 # %% ../nbs/05_training.ipynb #e92bc3ae
+def describe_hardware() -> str:
+    "One line naming this machine's processor, core count and accelerators (recorded with every epoch)."
+    processor = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"): processor = line.split(":", 1)[1].strip(); break
+    except OSError: pass
+    gpus = [tf.config.experimental.get_device_details(gpu).get("device_name", "GPU") for gpu in tf.config.list_physical_devices("GPU")]
+    return f"{processor}, {os.cpu_count()} cores" + (f", {', '.join(gpus)}" if gpus else ", no GPU")
+
 class TrainingDiverged(RuntimeError):
     "The loss became NaN or infinite; the run stopped without saving over the last good checkpoint."
 
@@ -469,6 +479,7 @@ def train(model_name:str="pixelcnn", # a name known to `pixelrnn_course.models.b
         make_dataset(valid_images, 500, shuffle=False).with_options(options))
     valid_step = _make_valid_step(model, strategy)
     valid_nll = history[-1]["valid_nll"] if history else float("nan")
+    hardware = describe_hardware()
 
     try:
         for epoch in range(int(epoch_counter.numpy()) + 1, settings["epochs"] + 1):
@@ -503,7 +514,7 @@ def train(model_name:str="pixelcnn", # a name known to `pixelrnn_course.models.b
                           valid_bits_per_dim=nats_to_bits_per_dim(valid_nll, height * width),
                           best_valid_nll=min(valid_nll, float(best_valid.numpy())), seconds=round(seconds, 2),
                           images_per_second=round(seen / seconds, 1), steps=int(optimizer.iterations.numpy()),
-                          learning_rate=float(optimizer.learning_rate.numpy()))
+                          learning_rate=float(optimizer.learning_rate.numpy()), hardware=hardware)
             if valid_nll < float(best_valid.numpy()):
                 best_valid.assign(valid_nll)
                 if is_chief: _save_float32_copy(model, settings, best_path)
