@@ -7,7 +7,7 @@ __all__ = ['EVALUATION_SPLITS', 'COMMANDS', 'build_parser', 'command_train', 'co
            'command_complete', 'command_demo', 'command_ship', 'main']
 
 # %% ../nbs/07_cli.ipynb #3a5e9163
-import argparse, ast, json, sys
+import argparse, ast, json, os, sys
 from pathlib import Path
 
 # %% ../nbs/07_cli.ipynb #9bf1ec43
@@ -220,12 +220,25 @@ COMMANDS = {"train": command_train, "evaluate": command_evaluate, "sample": comm
 # %% ../nbs/07_cli.ipynb #04aff91b
 def _one_line(error) -> str: return " ".join(str(error).split())
 
+def _import_tensorflow_quietly():
+    "Import TensorFlow with its start-up log lines (oneDNN, CUDA probing) silenced, unless the user set TF_CPP_MIN_LOG_LEVEL."
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ or "tensorflow" in sys.modules: return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    saved_stderr, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)                  # these lines come from C++ before any log level applies
+        import tensorflow as tf
+        tf.config.list_physical_devices("GPU")
+    finally:
+        os.dup2(saved_stderr, 2); os.close(saved_stderr); os.close(devnull)
+
 def main(argv:list=None, # arguments without the program name (default: sys.argv[1:])
         ) -> int: # exit code: 0 success, 1 run-time error, 2 bad command line, 130 interrupted
     "The `pixelrnn-course` command."
     parser = build_parser()
     try: args = parser.parse_args(argv)
     except SystemExit as exit: return exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 2
+    _import_tensorflow_quietly()
     from pixelrnn_course.training import TrainingDiverged
     try:
         COMMANDS[args.command](args)
