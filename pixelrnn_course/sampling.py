@@ -8,15 +8,18 @@ __all__ = ['METHODS', 'draw_uniforms', 'naive_generate', 'tap_table', 'cached_pl
            'explorer_figure', 'CompletionExplorer']
 
 # %% ../nbs/06_sampling.ipynb #7054efa5
+import functools
 import io
 import warnings
 import weakref
+from typing import Callable, NamedTuple
 import numpy as np
 import tensorflow as tf
 import keras
 from matplotlib.figure import Figure
 from .data import validate_binary_images, show_images, check_positive_ints
 from .masking import MaskedConv2D, causal_mask
+from .pixelrnn import RowLSTM, DiagonalBiLSTM, lstm_update
 
 # %% ../nbs/06_sampling.ipynb #c6e708e6
 METHODS = ("cached", "naive")
@@ -115,85 +118,130 @@ def _get_layer(model, name):
     try: return model.get_layer(name)
     except ValueError: return None
 
-def cached_plan(model, # a Keras model
-                height:int, # image height
-                width:int, # image width
-               ) -> dict: # tap tables and weight matrices, or None when `model` is not a PixelCNN
-    "What the cached sampler needs from a `build_pixelcnn` model, or None for any other model."
-    input_conv, output_conv, logits = (_get_layer(model, name) for name in ("input_conv", "output_conv", "logits"))
-    if not isinstance(input_conv, MaskedConv2D) or input_conv.mask_type != "A" or input_conv.color_groups != 1: return None
-    if not input_conv.use_bias or input_conv.kernel.shape[2] != 1: return None
-    blocks = []
-    while _get_layer(model, f"residual_block_{len(blocks)}") is not None:
-        blocks.append(model.get_layer(f"residual_block_{len(blocks)}"))
-    known = {"input_conv", "output_conv", "logits"} | {block.name for block in blocks}
-    if any(layer.weights and layer.name not in known for layer in model.layers): return None
-    head = [_pointwise(output_conv), _pointwise(logits)]
-    if None in head or head[1][0].shape[1] != 1: return None
-    in_table, in_offsets = tap_table(input_conv, height, width)
-    plan = dict(input_table=tf.constant(in_table), input_conv=(_tap_matrix(input_conv, in_offsets), tf.constant(np.asarray(input_conv.bias))),
-                block_tables=[], blocks=[], head=(*head[0], *head[1]))
+def _numbered_layers(model, prefix, layer_class=keras.layers.Layer):
+    "The layers `prefix_0`, `prefix_1`, ... of `model`, up to the first one missing or not a `layer_class`."
+    layers = []
+    while isinstance(_get_layer(model, f"{prefix}_{len(layers)}"), layer_class):
+        layers.append(model.get_layer(f"{prefix}_{len(layers)}"))
+    return layers
+
+def _pixelcnn_layers(model, height, width):
+    "The residual blocks of a `build_pixelcnn` model as tap tables and matrices, and their names; None if it has none."
+    blocks = _numbered_layers(model, "residual_block")
+    if not blocks: return None
+    parts = dict(block_tables=[], blocks=[])
     for block in blocks:
         conv_in, conv_out, masked_conv = _pointwise(getattr(block, "conv_in", None)), _pointwise(getattr(block, "conv_out", None)), getattr(block, "masked_conv", None)
         if conv_in is None or conv_out is None or not isinstance(masked_conv, MaskedConv2D): return None
         if masked_conv.mask_type != "B" or masked_conv.color_groups != 1 or not masked_conv.use_bias: return None
         block_table, block_offsets = tap_table(masked_conv, height, width)
-        plan["block_tables"].append(tf.constant(block_table))
-        plan["blocks"].append((*conv_in, _tap_matrix(masked_conv, block_offsets), tf.constant(np.asarray(masked_conv.bias)), *conv_out))
-    return plan
+        parts["block_tables"].append(tf.constant(block_table))
+        parts["blocks"].append((*conv_in, _tap_matrix(masked_conv, block_offsets), tf.constant(np.asarray(masked_conv.bias)), *conv_out))
+    return parts, {block.name for block in blocks}
+
+_PLANS = {"pixelcnn": _pixelcnn_layers}   # kind of model -> reads its middle layers (the PixelRNN kinds are added below)
+
+def cached_plan(model, # a Keras model
+                height:int, # image height
+                width:int, # image width
+               ) -> dict: # the kind of model, tap tables and weight matrices; None when the model has no cached sampler
+    "What the cached sampler needs from a model built by `build_pixelcnn`, `build_row_lstm` or `build_diagonal_bilstm`, or None for any other model."
+    input_conv, output_conv, logits = (_get_layer(model, name) for name in ("input_conv", "output_conv", "logits"))
+    if not isinstance(input_conv, MaskedConv2D) or input_conv.mask_type != "A" or input_conv.color_groups != 1: return None
+    if not input_conv.use_bias or input_conv.kernel.shape[2] != 1: return None
+    head = [_pointwise(output_conv), _pointwise(logits)]
+    if None in head or head[1][0].shape[1] != 1: return None
+    for kind, read_layers in _PLANS.items():
+        found = read_layers(model, height, width)
+        if found is None: continue
+        layers, names = found
+        known = {"input_conv", "output_conv", "logits"} | names
+        if any(layer.weights and layer.name not in known for layer in model.layers): return None
+        in_table, in_offsets = tap_table(input_conv, height, width)
+        return dict(kind=kind, width=width, input_table=tf.constant(in_table),
+                    input_conv=(_tap_matrix(input_conv, in_offsets), tf.constant(np.asarray(input_conv.bias))),
+                    head=(*head[0], *head[1]), **layers)
+    return None
 
 def has_cached_sampler(model) -> bool:
-    "True when `model` is a PixelCNN that the cached sampler can run."
+    "True when `model` is a PixelCNN, Row LSTM or Diagonal BiLSTM model that the cached sampler can run."
     height, width = _model_size(model)
-    return cached_plan(model, height or 1, width or 1) is not None
+    try: return cached_plan(model, height or 1, width or 1) is not None
+    except ValueError: return False     # a known model that no sampler can draw from exactly
 
 # %% ../nbs/06_sampling.ipynb #70d24356
+class _Steps(NamedTuple):
+    "How the cached loop runs the middle layers of one kind of model."
+    start: Callable # (plan, batch, num_pixels) -> the caches before the first pixel
+    at_position: Callable # (plan, t, features, caches) -> (features, caches): every middle layer at raster position t
+    end_of_row: Callable = None # (plan, caches) -> caches, run after the last pixel of every row
+
 def _conv_at(cache, positions, matrix, bias):
-    "A masked convolution at one position: gather the cached inputs its taps read, one matrix product."
-    taps = cache.gather(positions)                                  # (taps, batch, channels)
+    "A convolution at one position: gather the cached inputs its taps read (from a TensorArray or a tensor), one matrix product."
+    taps = cache.gather(positions) if isinstance(cache, tf.TensorArray) else tf.gather(cache, positions)   # (taps, batch, channels)
     flat = tf.reshape(tf.transpose(taps, [1, 0, 2]), [tf.shape(taps)[1], -1])
     return tf.matmul(flat, matrix) + bias
 
-def _cached_steps(images, uniforms, num_given, temperature, input_table, input_conv, block_tables, blocks, head):
+def _empty_cache(num_pixels, batch, channels):
+    "One (batch, channels) vector per position; slot `num_pixels` stays zero: the padding."
+    cache = tf.TensorArray(tf.float32, size=num_pixels + 1, clear_after_read=False, element_shape=[batch, channels])
+    return cache.write(num_pixels, tf.zeros([batch, channels]))
+
+def _pixelcnn_start(plan, batch, num_pixels):
+    "One cache per residual block: the output of its first 1x1 convolution, read by its 3x3 one."
+    return [_empty_cache(num_pixels, batch, block[0].shape[1]) for block in plan["blocks"]]
+
+def _pixelcnn_at(plan, t, features, caches):
+    "Every residual block at position t."
+    new_caches = []
+    for (in_matrix, in_bias, tap_matrix, tap_bias, out_matrix, out_bias), table, cache in zip(plan["blocks"], plan["block_tables"], caches):
+        hidden = tf.nn.relu(tf.matmul(tf.nn.relu(features), in_matrix) + in_bias)   # ReLU, 1x1
+        cache = cache.write(t, hidden)
+        hidden = tf.nn.relu(_conv_at(cache, table[t], tap_matrix, tap_bias))     # 3x3 mask B, ReLU
+        features = features + tf.matmul(hidden, out_matrix) + out_bias          # 1x1, residual
+        new_caches.append(cache)
+    return features, new_caches
+
+_STEPS = {"pixelcnn": _Steps(_pixelcnn_start, _pixelcnn_at)}   # kind of model -> its steps (the PixelRNN kinds are added below)
+
+def _cached_steps(images, uniforms, num_given, temperature, tensors, static):
     "One pass over the pixels, computing every layer at the current position only."
-    batch, num_pixels = images.shape[0], images.shape[1]
+    plan = {**tensors, **dict(static)}
+    steps = _STEPS[plan["kind"]]
+    batch, num_pixels, width = images.shape[0], images.shape[1], plan["width"]
     given, coins = tf.transpose(images), tf.transpose(uniforms)      # (pixels, batch): one row per step
-    def empty_cache(channels):                                       # slot `num_pixels` stays zero: the padding
-        cache = tf.TensorArray(tf.float32, size=num_pixels + 1, clear_after_read=False, element_shape=[batch, channels])
-        return cache.write(num_pixels, tf.zeros([batch, channels]))
-    pixel_cache = empty_cache(1)
-    block_caches = [empty_cache(block[0].shape[1]) for block in blocks]
+    pixel_cache = _empty_cache(num_pixels, batch, 1)
     logit_cache = tf.TensorArray(tf.float32, size=num_pixels, element_shape=[batch])
-    def step(t, pixel_cache, block_caches, logit_cache):
-        features = _conv_at(pixel_cache, input_table[t], *input_conv)   # 7x7 mask A over drawn pixels
-        new_caches = []
-        for (in_matrix, in_bias, tap_matrix, tap_bias, out_matrix, out_bias), table, cache in zip(blocks, block_tables, block_caches):
-            hidden = tf.nn.relu(tf.matmul(tf.nn.relu(features), in_matrix) + in_bias)   # ReLU, 1x1
-            cache = cache.write(t, hidden)
-            hidden = tf.nn.relu(_conv_at(cache, table[t], tap_matrix, tap_bias))     # 3x3 mask B, ReLU
-            features = features + tf.matmul(hidden, out_matrix) + out_bias          # 1x1, residual
-            new_caches.append(cache)
-        output_matrix, output_bias, logit_matrix, logit_bias = head
+    def step(t, pixel_cache, caches, logit_cache):
+        features = _conv_at(pixel_cache, plan["input_table"][t], *plan["input_conv"])   # 7x7 mask A over drawn pixels
+        features, caches = steps.at_position(plan, t, features, caches)
+        output_matrix, output_bias, logit_matrix, logit_bias = plan["head"]
         hidden = tf.nn.relu(tf.matmul(tf.nn.relu(features), output_matrix) + output_bias)
         logit = (tf.matmul(hidden, logit_matrix) + logit_bias)[:, 0]
         drawn = tf.cast(coins[t] < tf.sigmoid(logit / temperature), tf.float32)
         pixel = tf.where(t < num_given, given[t], drawn)
-        return t + 1, pixel_cache.write(t, pixel[:, None]), new_caches, logit_cache.write(t, logit)
+        if steps.end_of_row is not None:
+            caches = tf.cond(t % width == width - 1, lambda: steps.end_of_row(plan, caches), lambda: caches)
+        return t + 1, pixel_cache.write(t, pixel[:, None]), caches, logit_cache.write(t, logit)
     _, pixel_cache, _, logit_cache = tf.while_loop(lambda t, *_: t < num_pixels, step,
-                                                   (tf.constant(0), pixel_cache, block_caches, logit_cache))
+                                                   (tf.constant(0), pixel_cache, steps.start(plan, batch, num_pixels), logit_cache))
     return tf.transpose(pixel_cache.gather(tf.range(num_pixels))[:, :, 0]), tf.transpose(logit_cache.stack())
+
+def _split_plan(plan):
+    "The plan's Python settings (kind, width, ...), fixed in the compiled loop, and its tensors, passed to it."
+    static = tuple(sorted((key, value) for key, value in plan.items() if isinstance(value, (str, int))))
+    return static, {key: value for key, value in plan.items() if not isinstance(value, (str, int))}
 
 _cached_loops = {}
 
 def _cached_loop(batch, num_pixels, plan, jit_compile):
     "The compiled loop for one batch size, image size and model structure (each compiled once)."
-    key = (batch, num_pixels, jit_compile, tuple(tuple(weight.shape) for block in plan["blocks"] for weight in block),
-           tuple(plan["input_table"].shape), tuple(tuple(table.shape) for table in plan["block_tables"]),
-           tuple(tuple(weight.shape) for weight in (*plan["input_conv"], *plan["head"])))
-    if key not in _cached_loops: _cached_loops[key] = tf.function(_cached_steps, jit_compile=jit_compile)
+    static, tensors = _split_plan(plan)
+    key = (batch, num_pixels, jit_compile, static, tuple(tuple(tensor.shape) for tensor in tf.nest.flatten(tensors)))
+    if key not in _cached_loops: _cached_loops[key] = tf.function(functools.partial(_cached_steps, static=static), jit_compile=jit_compile)
     return _cached_loops[key]
 
-def cached_generate(model, # a PixelCNN built by `build_pixelcnn`
+def cached_generate(model, # a model built by `build_pixelcnn`, `build_row_lstm` or `build_diagonal_bilstm`
                     images:np.ndarray, # float32 (B, H, W, 1): the first `num_given` pixels are kept
                     num_given:int, # pixels kept, in raster order (0: sample from scratch)
                     uniforms:np.ndarray, # float32 (B, H * W) coin flips (`draw_uniforms`)
@@ -201,18 +249,175 @@ def cached_generate(model, # a PixelCNN built by `build_pixelcnn`
                     jit_compile:bool=True, # compile the loop with XLA (False: plain TensorFlow graph)
                     plan:dict=None, # `cached_plan(model, H, W)`, if already computed
                    ): # (images, logits), both float32 (B, H, W, 1) NumPy arrays
-    "Fast sampler for the PixelCNN: each step computes every layer at the new pixel only, from caches."
+    "Fast sampler: each step computes every layer at the new pixel only, from caches."
     batch, height, width = images.shape[:3]
     plan = plan or cached_plan(model, height, width)
     if plan is None:
-        raise ValueError(f"Model {getattr(model, 'name', model)!r} is not a PixelCNN built by build_pixelcnn, so it "
-                         "has no cached sampler; use naive_generate (or generate(..., method='naive')).")
+        raise ValueError(f"Model {getattr(model, 'name', model)!r} was not built by build_pixelcnn, build_row_lstm or "
+                         "build_diagonal_bilstm, so it has no cached sampler; use naive_generate (or generate(..., method='naive')).")
     loop = _cached_loop(batch, height * width, plan, jit_compile)
     pixels, logits = loop(tf.constant(np.reshape(images, (batch, -1)), tf.float32), tf.constant(uniforms, tf.float32),
-                          tf.constant(num_given, tf.int32), tf.constant(temperature, tf.float32), plan["input_table"],
-                          plan["input_conv"], plan["block_tables"], plan["blocks"], plan["head"])
+                          tf.constant(num_given, tf.int32), tf.constant(temperature, tf.float32), _split_plan(plan)[1])
     shape = (batch, height, width, 1)
     return pixels.numpy().reshape(shape), logits.numpy().reshape(shape)
+
+# %% ../nbs/06_sampling.ipynb #5a1c0e07
+def _constant(value):
+    "A weight or array as a float32 constant."
+    return tf.constant(np.asarray(value), tf.float32)
+
+def _check_causal(layer):
+    "Raise `ValueError` for the non-causal layers of chapter 3: no sampler can draw exactly from a model that reads later pixels."
+    if getattr(layer, "state_padding", "top") != "top":
+        raise ValueError(f"Layer {layer.name!r} was built with state_padding={layer.state_padding!r}: each state reads the row "
+                         "below (the causality bug of chapter 3), so no sampler can draw from the model exactly. Build it "
+                         "with state_padding='top', the default.")
+    if not getattr(layer, "shift_reverse", True):
+        raise ValueError(f"Layer {layer.name!r} was built with shift_reverse=False: each pixel sees later pixels of its row "
+                         "(the causality bug of chapter 3), so no sampler can draw from the model exactly. Build it with "
+                         "shift_reverse=True, the default.")
+
+def _row_lstm_layer(layer):
+    "One `RowLSTM`: its input-to-state kernel over the taps its mask keeps, its state-to-state kernel over the row above, its initial state."
+    kept = np.nonzero(np.asarray(layer.input_mask)[0, :, 0, 0])[0]               # input taps j - k//2 + tap the mask keeps
+    input_kernel = np.asarray(layer.input_kernel * layer.input_mask)[0, kept]    # (taps, C, 4h)
+    initial_hidden, initial_cell = layer.initial_state()
+    return dict(input_taps=tf.constant(kept, tf.int32), input_matrix=_constant(input_kernel.reshape(-1, input_kernel.shape[-1])),
+                input_bias=_constant(layer.input_bias),
+                state_matrix=_constant(np.reshape(layer.state_kernel, (-1, 4 * layer.hidden_channels))),   # (k*h, 4h)
+                initial_hidden=_constant(initial_hidden), initial_cell=_constant(initial_cell))
+
+def _diagonal_bilstm_layer(layer):
+    "One `DiagonalBiLSTM`: per direction, its input-to-state kernel and the two halves of its state-to-state kernel, its initial state."
+    directions = {}
+    for name in ("left_to_right", "right_to_left"):
+        direction = getattr(layer, name)
+        state_kernel = np.asarray(direction.state_kernel)
+        initial_hidden, initial_cell = direction.initial_state()
+        directions[name] = dict(input_matrix=_constant(direction.input_kernel * direction.input_mask),
+                                input_bias=_constant(direction.input_bias),
+                                above_matrix=_constant(state_kernel[:layer.hidden_channels]),      # the pixel above
+                                previous_matrix=_constant(state_kernel[layer.hidden_channels:]),   # the previous pixel of the row
+                                initial_hidden=_constant(initial_hidden), initial_cell=_constant(initial_cell))
+    return directions
+
+def _pixelrnn_layers(kind, layer_class, read_layer):
+    "A planner for `_PLANS`: the layers `{kind}_0, ...` of a PixelRNN model, each with its 1x1 residual and skip convolutions."
+    def read_layers(model, height, width):
+        recurrent = _numbered_layers(model, kind, layer_class)
+        if not recurrent or any(layer.color_groups != 1 for layer in recurrent): return None
+        if len({layer.gate_activation for layer in recurrent}) != 1: return None
+        for layer in recurrent: _check_causal(layer)
+        layers, names = [], {layer.name for layer in recurrent}
+        for index, layer in enumerate(recurrent):
+            residual, skip_layer = _pointwise(_get_layer(model, f"residual_conv_{index}")), _get_layer(model, f"skip_conv_{index}")
+            if residual is None or (skip_layer is not None and _pointwise(skip_layer) is None): return None
+            layers.append(dict(read_layer(layer), residual=residual))
+            names.add(f"residual_conv_{index}")
+            if skip_layer is not None:
+                layers[-1]["skip"] = _pointwise(skip_layer)
+                names.add(skip_layer.name)
+        if len({"skip" in layer for layer in layers}) != 1: return None           # a skip from every layer or from none
+        return dict(layers=layers, gate_activation=recurrent[0].gate_activation), names
+    return read_layers
+
+_PLANS["row_lstm"] = _pixelrnn_layers("row_lstm", RowLSTM, _row_lstm_layer)
+_PLANS["diagonal_bilstm"] = _pixelrnn_layers("diagonal_bilstm", DiagonalBiLSTM, _diagonal_bilstm_layer)
+
+# %% ../nbs/06_sampling.ipynb #5a1c0e11
+def _put(buffer, position, vector):
+    "`buffer` with `buffer[position] = vector`: one position of a row buffer written."
+    return tf.tensor_scatter_nd_update(buffer, tf.reshape(position, [1, 1]), vector[None])
+
+def _residual_and_skip(layer, features, hidden, skips):
+    "Add the layer's 1x1 residual convolution of `hidden` to the stream; append its 1x1 skip convolution to `skips`."
+    residual_matrix, residual_bias = layer["residual"]
+    features = features + (tf.matmul(hidden, residual_matrix) + residual_bias)
+    if "skip" in layer: skips.append(tf.matmul(hidden, layer["skip"][0]) + layer["skip"][1])
+    return features
+
+def _add_skips(features, skips):
+    "The final stream plus every layer's skip, in the order of the model's `skip_sum`."
+    for skip in skips: features = features + skip
+    return features
+
+def _row_lstm_start(plan, batch, num_pixels):
+    "Per layer: the current row's inputs, and the states of the row above and of the current row (padding: the initial state)."
+    caches, width = [], plan["width"]
+    for layer in plan["layers"]:
+        hidden_channels = layer["initial_hidden"].shape[0]
+        centre = layer["state_matrix"].shape[0] // hidden_channels // 2                  # k // 2
+        hidden = tf.broadcast_to(layer["initial_hidden"], [width + 2 * centre, batch, hidden_channels])
+        cell = tf.broadcast_to(layer["initial_cell"], [width, batch, hidden_channels])
+        inputs = tf.zeros([width + centre, batch, layer["residual"][0].shape[1]])       # k//2 zeros, then the row
+        caches.append(dict(inputs=inputs, above_hidden=hidden, above_cell=cell, row_hidden=hidden, row_cell=cell))
+    return caches
+
+def _row_lstm_at(plan, t, features, caches):
+    "Every Row LSTM layer advances to position t = (i, j), from row i-1's states and row i's inputs up to j."
+    column, skips, new_caches = t % plan["width"], [], []
+    for layer, buffers in zip(plan["layers"], caches):
+        kernel_size = layer["state_matrix"].shape[0] // layer["initial_hidden"].shape[0]
+        inputs = _put(buffers["inputs"], column + kernel_size // 2, features)      # the layer's input at (i, j)
+        gates = (_conv_at(inputs, column + layer["input_taps"], layer["input_matrix"], layer["input_bias"])   # row i, masked
+                 + _conv_at(buffers["above_hidden"], column + tf.range(kernel_size), layer["state_matrix"], 0.0))   # row i-1
+        hidden, cell = lstm_update(gates, tf.gather(buffers["above_cell"], column), plan["gate_activation"])
+        new_caches.append(dict(buffers, inputs=inputs, row_hidden=_put(buffers["row_hidden"], column + kernel_size // 2, hidden),
+                               row_cell=_put(buffers["row_cell"], column, cell)))
+        features = _residual_and_skip(layer, features, hidden, skips)
+    return _add_skips(features, skips), new_caches
+
+def _row_lstm_end_of_row(plan, caches):
+    "The finished row becomes the row above."
+    return [dict(buffers, above_hidden=buffers["row_hidden"], above_cell=buffers["row_cell"]) for buffers in caches]
+
+def _diagonal_bilstm_start(plan, batch, num_pixels):
+    "Per layer: the current row's inputs and left-to-right states (padding: the initial state); every layer's right-to-left row above."
+    layers, width = [], plan["width"]
+    for layer in plan["layers"]:
+        direction = layer["left_to_right"]
+        hidden = tf.broadcast_to(direction["initial_hidden"], [width + 1, batch, direction["initial_hidden"].shape[0]])
+        cell = tf.broadcast_to(direction["initial_cell"], [width + 1, batch, direction["initial_cell"].shape[0]])
+        layers.append(dict(inputs=tf.zeros([width, batch, layer["residual"][0].shape[1]]), above_hidden=hidden[1:],
+                           row_hidden=hidden, row_cell=cell))
+    initial = tf.stack([layer["right_to_left"]["initial_hidden"] for layer in plan["layers"]])     # (L, h)
+    return dict(layers=layers, right_to_left=tf.broadcast_to(initial[:, None, None], [len(layers), width, batch, initial.shape[1]]))
+
+def _diagonal_bilstm_at(plan, t, features, caches):
+    "Every layer at t = (i, j): the left-to-right direction advances one position; the right-to-left one is read from row i-1."
+    row, column = t // plan["width"], t % plan["width"]
+    skips, layers = [], []
+    for index, (layer, buffers) in enumerate(zip(plan["layers"], caches["layers"])):
+        direction = layer["left_to_right"]
+        gates = (tf.matmul(features, direction["input_matrix"]) + direction["input_bias"]
+                 + tf.matmul(tf.gather(buffers["above_hidden"], column), direction["above_matrix"])       # (i-1, j)
+                 + tf.matmul(tf.gather(buffers["row_hidden"], column), direction["previous_matrix"]))     # (i, j-1)
+        hidden, cell = lstm_update(gates, tf.gather(buffers["row_cell"], column), plan["gate_activation"])
+        layers.append(dict(buffers, inputs=_put(buffers["inputs"], column, features),
+                           row_hidden=_put(buffers["row_hidden"], column + 1, hidden), row_cell=_put(buffers["row_cell"], column + 1, cell)))
+        shifted = tf.where(row > 0, tf.gather(caches["right_to_left"][index], column), 0.0)   # shifted down: row i-1, zeros on row 0
+        features = _residual_and_skip(layer, features, hidden + shifted, skips)
+    return _add_skips(features, skips), dict(caches, layers=layers)
+
+def _diagonal_bilstm_end_of_row(plan, caches):
+    "After a row: every layer's right-to-left direction over it, from the right end, all layers in one scan; the row becomes the row above."
+    stack = lambda name: tf.stack([layer["right_to_left"][name] for layer in plan["layers"]])        # (L, ...)
+    inputs = tf.stack([buffers["inputs"] for buffers in caches["layers"]])                            # (L, W, B, 2h)
+    gates = (tf.einsum("lwbc,lcg->lwbg", inputs, stack("input_matrix")) + stack("input_bias")[:, None, None]
+             + tf.einsum("lwbh,lhg->lwbg", caches["right_to_left"], stack("above_matrix")))      # the row above: all known
+    previous_matrix = stack("previous_matrix")
+    def step(state, column_gates):                                                                   # one column, right to left
+        hidden, cell = state
+        return lstm_update(column_gates + tf.einsum("lbh,lhg->lbg", hidden, previous_matrix), cell, plan["gate_activation"])
+    batch, hidden_channels = inputs.shape[2], previous_matrix.shape[1]
+    initial = tuple(tf.broadcast_to(stack(name)[:, None], [len(plan["layers"]), batch, hidden_channels])
+                    for name in ("initial_hidden", "initial_cell"))
+    hidden, _ = tf.scan(step, tf.reverse(tf.transpose(gates, [1, 0, 2, 3]), [0]), initial)         # (W, L, B, h), right to left
+    layers = [dict(buffers, above_hidden=buffers["row_hidden"][1:]) for buffers in caches["layers"]]
+    return dict(layers=layers, right_to_left=tf.transpose(tf.reverse(hidden, [0]), [1, 0, 2, 3]))
+
+_STEPS["row_lstm"] = _Steps(_row_lstm_start, _row_lstm_at, _row_lstm_end_of_row)
+_STEPS["diagonal_bilstm"] = _Steps(_diagonal_bilstm_start, _diagonal_bilstm_at, _diagonal_bilstm_end_of_row)
 
 # %% ../nbs/06_sampling.ipynb #31227c7e
 def _check_model_size(model, height, width):
@@ -226,7 +431,7 @@ def generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
              images, # (B, H, W[, 1]) 0/1 images: the first `num_given` pixels are kept
              num_given:int, # pixels kept, in raster order (0: sample from scratch)
              uniforms:np.ndarray, # float32 (B, H * W) coin flips (`draw_uniforms`)
-             method:str="cached", # "cached" (fast, PixelCNN only, else falls back) or "naive" (reference)
+             method:str="cached", # "cached" (fast; models without a cached sampler fall back) or "naive" (reference)
              temperature:float=1.0, # logits are divided by this before the sigmoid
             ): # (images, logits), both float32 (B, H, W, 1)
     "Draw the pixels of `images` from `num_given` on; return them with the logit each pixel was drawn from."
@@ -243,8 +448,9 @@ def generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
     if method == "cached":
         plan = cached_plan(model, height, width)
         if plan is not None: return cached_generate(model, images, int(num_given), uniforms, temperature, plan=plan)
-        warnings.warn(f"Model {getattr(model, 'name', type(model).__name__)!r} has no cached sampler (only PixelCNNs "
-                      "built by build_pixelcnn do); using the naive sampler, one forward pass per pixel.", stacklevel=2)
+        warnings.warn(f"Model {getattr(model, 'name', type(model).__name__)!r} has no cached sampler (only models "
+                      "built by build_pixelcnn, build_row_lstm and build_diagonal_bilstm have one); using the naive sampler, "
+                      "one forward pass per pixel.", stacklevel=2)
     return naive_generate(model, images, int(num_given), uniforms, temperature)
 
 # %% ../nbs/06_sampling.ipynb #deaf2207
@@ -253,7 +459,7 @@ def sample(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logit
            height:int, # image height (the model's)
            width:int, # image width (the model's)
            seed:int=0, # seed of the coin flips: same seed, same images
-           method:str="cached", # "cached" (fast; PixelCNN only, others fall back with a warning) or "naive"
+           method:str="cached", # "cached" (fast; models without a cached sampler fall back with a warning) or "naive"
            temperature:float=1.0, # below 1: more likely pixels; above 1: more random
           ) -> np.ndarray: # float32 (num_images, height, width, 1) of 0/1
     "Draw `num_images` images from the model, pixel by pixel in raster order."
@@ -303,7 +509,7 @@ def complete(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
              start_row:int=None, # first hidden row; rows above it are kept (None: hide the bottom half)
              num_completions:int=1, # completions per image
              seed:int=0, # seed of the coin flips
-             method:str="cached", # "cached" (fast; PixelCNN only, others fall back with a warning) or "naive"
+             method:str="cached", # "cached" (fast; models without a cached sampler fall back with a warning) or "naive"
              temperature:float=1.0, # logits are divided by this before the sigmoid
             ) -> np.ndarray: # float32 (N, num_completions, H, W, 1) of 0/1
     "Redraw every row of `images` from `start_row` on, `num_completions` times, given the rows above."
