@@ -5,9 +5,10 @@ Paper-size MNIST models (h = 16, 7 residual blocks / recurrent layers, 28x28), b
 RMSprop(1e-3), loss = sigmoid cross-entropy with logits summed per image, one `tf.function`
 train step per batch. Each model is warmed up (tracing + a few steps), then the models are timed in
 interleaved rounds so that a change in machine load hits all of them alike; the best round counts.
-`--bfloat16` adds each model again under the Keras `mixed_bfloat16` policy (the cell state of the
-LSTMs stays float32). `--roofline` times one Diagonal BiLSTM layer alone and sets its FLOPs and
-bytes per recurrent step against this machine's measured matmul and memory speeds.
+On a GPU machine the same command times the GPU (the header names the device). `--bfloat16` adds
+each model again under the Keras `mixed_bfloat16` policy (the cell state of the LSTMs stays float32).
+`--roofline` times one Diagonal BiLSTM layer alone and sets its FLOPs and bytes per recurrent step
+against this machine's measured matmul and memory speeds.
 
     python benchmarks/bench_pixelrnn.py --bfloat16 --roofline --save benchmarks/results/bench_pixelrnn.txt
 """
@@ -16,7 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 import tensorflow as tf
 import keras
-from pixelrnn_course.training import build_training_model
+from pixelrnn_course.training import build_training_model, describe_hardware
 from pixelrnn_course.pixelrnn import DiagonalBiLSTM
 
 MODELS = {"pixelcnn": dict(hidden_channels=16, num_residual_blocks=7),   # the LSTMs' size: h = 16, 7 blocks
@@ -65,7 +66,7 @@ def speed_table(args, out):
             for _ in range(args.steps): loss = train_step(images)
             float(loss)
             best[key] = min(best[key], (time.perf_counter() - start) / args.steps)
-    out(f"TensorFlow {tf.__version__}, {os.cpu_count()} CPUs, batch {args.batch_size}, "
+    out(f"TensorFlow {tf.__version__} on {describe_hardware()}; batch {args.batch_size}, "
         f"best of {args.rounds} rounds of {args.steps} steps")
     out(f"{'model':16s} {'policy':15s} {'params':>8s} {'warm-up s':>10s} {'s/step':>8s} {'images/s':>9s} {'vs pixelcnn':>12s}")
     for (name, policy), model in runs.items():
