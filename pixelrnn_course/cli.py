@@ -140,7 +140,9 @@ def _resumed_config(args) -> dict:
     config = Path(args.out or f"runs/{args.model or 'pixelcnn'}_{args.preset or 'quick'}") / "config.json"
     return json.loads(config.read_text()) if args.resume and config.is_file() else {}
 
-def command_train(args):
+def command_train(args:argparse.Namespace, # options parsed by build_parser()
+                  ):
+    "`pixelrnn-course train`: train a model, or continue its run with `--resume`; print the best checkpoint and how to evaluate it."
     from pixelrnn_course.training import train
     _check_data_dir(args.data_dir)
     saved = _resumed_config(args)
@@ -156,7 +158,9 @@ def command_train(args):
           f"nats/image, saved to {result.best_path}")
     print(f"evaluate: pixelrnn-course evaluate --checkpoint {result.best_path} --split test")
 
-def command_evaluate(args):
+def command_evaluate(args:argparse.Namespace, # options parsed by build_parser()
+                     ):
+    "`pixelrnn-course evaluate`: the test NLL of a checkpoint, in nats per image and bits per dimension, beside the paper's numbers."
     from pixelrnn_course.training import evaluate, evaluate_images
     _check_data_dir(args.data_dir)
     model = _load(args.checkpoint)
@@ -168,13 +172,17 @@ def command_evaluate(args):
     print(result)
     print(result.table(str(args.checkpoint)))
 
-def command_sample(args):
+def command_sample(args:argparse.Namespace, # options parsed by build_parser()
+                   ):
+    "`pixelrnn-course sample`: draw `--n` images from a checkpoint and save them as one PNG grid."
     from pixelrnn_course.sampling import sample, plot_samples
     model = _load(args.checkpoint)
     samples = sample(model, args.n, *_model_size(model), seed=args.seed, temperature=args.temperature)
     print(f"{args.n} samples written to {_save_figure(plot_samples(samples, ncols=min(args.n, 8)), args.out)}")
 
-def command_complete(args):
+def command_complete(args:argparse.Namespace, # options parsed by build_parser()
+                     ):
+    "`pixelrnn-course complete`: hide test digits from a row down, complete each several times, save the grid as a PNG."
     from pixelrnn_course.sampling import complete, plot_completions
     from pixelrnn_course.data import load_binarized_mnist
     _check_data_dir(args.data_dir)
@@ -187,7 +195,9 @@ def command_complete(args):
     figure = plot_completions(images, args.occlude_from_row, completions)
     print(f"{args.n_images} x {args.n_completions} completions written to {_save_figure(figure, args.out)}")
 
-def command_demo(args):
+def command_demo(args:argparse.Namespace, # options parsed by build_parser()
+                 ):
+    "`pixelrnn-course demo`: train the quick PixelCNN on the shipped sample, then save samples and completions and print its NLL."
     from pixelrnn_course.training import train, evaluate_images
     from pixelrnn_course.sampling import sample, plot_samples, complete, plot_completions
     out = Path(args.out)

@@ -195,7 +195,7 @@ def _fetch_into(url: str, part: Path, timeout: float) -> bool:
 
 def download_file(
     url: str,  # where to download from (http, https or file URL)
-    destination: str | os.PathLike,  # final path; data first goes to `destination.part`
+    destination: str | os.PathLike,  # final path; data first goes to destination.part
     checksum: str,  # "algorithm:hex" the downloaded bytes must match, e.g. "md5:f68b..."
     timeout: float = 60.0,  # seconds to wait for the server
     verbose: bool = False,  # print one line when the download starts
@@ -243,7 +243,7 @@ def fetch_files(
     filenames: Sequence[str],  # official file names, e.g. ["t10k-images-idx3-ubyte.gz", ...]
     subdir: str,  # subfolder of the data folder, e.g. "mnist"
     base_urls: str | Sequence[str],  # folder URL(s) the files can be downloaded from, tried in order
-    data_dir: str | os.PathLike | None = None,  # data folder (default: see `get_data_dir`)
+    data_dir: str | os.PathLike | None = None,  # data folder (default: see get_data_dir)
     download: bool = True,  # download missing files
     checksums: dict | None = None,  # extra "name": "algorithm:hex" entries, over CHECKSUMS
     timeout: float = 60.0,  # seconds to wait for a server
@@ -357,8 +357,8 @@ def _check_split(split, splits, dataset):
 
 def load_mnist(
     split: str = "train",  # "train" (60000 images) or "test" (10000 images)
-    data_dir: str | os.PathLike | None = None,  # data folder (default: see `get_data_dir`)
-    download: bool = True,  # download missing files (into the cache if `data_dir` is read-only)
+    data_dir: str | os.PathLike | None = None,  # data folder (default: see get_data_dir)
+    download: bool = True,  # download missing files (into the cache if data_dir is read-only)
     base_url: str | Sequence[str] | None = None,  # where to download from (default: MNIST_URLS)
     checksums: dict | None = None,  # extra "name": "algorithm:hex" entries, over CHECKSUMS
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -435,8 +435,8 @@ BINARIZED_MNIST_SPLITS = ("train", "valid", "test")
 
 def load_binarized_mnist(
     split: str = "train",  # "train" (50000), "valid" (10000) or "test" (10000, the paper's benchmark)
-    data_dir: str | os.PathLike | None = None,  # data folder (default: see `get_data_dir`)
-    download: bool = True,  # download missing files (into the cache if `data_dir` is read-only)
+    data_dir: str | os.PathLike | None = None,  # data folder (default: see get_data_dir)
+    download: bool = True,  # download missing files (into the cache if data_dir is read-only)
     base_url: str | Sequence[str] | None = None,  # where to download from (default: BINARIZED_MNIST_URLS)
     checksums: dict | None = None,  # extra "name": "algorithm:hex" entries, over CHECKSUMS
 ) -> np.ndarray:

@@ -24,8 +24,8 @@ def _channel_groups(num_channels, color_groups, what):
 
 def causal_mask(kernel_size:int, # odd kernel size k
                 mask_type:str, # "A" (first layer: current pixel hidden) or "B" (later layers)
-                in_channels:int=1, # input channels, a multiple of `color_groups`
-                out_channels:int=1, # output channels, a multiple of `color_groups`
+                in_channels:int=1, # input channels, a multiple of color_groups
+                out_channels:int=1, # output channels, a multiple of color_groups
                 color_groups:int=1, # 1 for binary/grey images, 3 for RGB
                ) -> np.ndarray: # float32 array of shape (k, k, in_channels, out_channels)
     "The PixelCNN mask for a `kernel_size` x `kernel_size` convolution kernel."
@@ -145,7 +145,7 @@ def _as_model(layers, height, width, channels=1):
     return keras.Model(inputs, outputs)
 
 # %% ../nbs/01_masking.ipynb #49660e28
-def causality_violations(depends:np.ndarray, # a `dependency_map` result
+def causality_violations(depends:np.ndarray, # a dependency_map result
                          color_groups:int=1, # colour groups, for maps with channel axes
                         ) -> list: # ((out_row, out_col[, out_channel]), (in_row, in_col[, in_channel])) pairs
     "Every (output, input) pair in `depends` that breaks raster-order causality."
@@ -180,7 +180,7 @@ def assert_causal(model, # a Keras model or callable on (B, H, W, C) images
                              f"e.g. {listed}")
 
 # %% ../nbs/01_masking.ipynb #64b1bce2
-def plot_dependency(depends:np.ndarray, # a (H, W, H, W) `dependency_map` result
+def plot_dependency(depends:np.ndarray, # a (H, W, H, W) dependency_map result
                     row:int, # output pixel row
                     col:int, # output pixel column
                     ax=None, # matplotlib axes to draw on; a new figure when None

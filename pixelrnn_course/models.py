@@ -56,7 +56,7 @@ def build_model(name:str, # a registered model name, e.g. "pixelcnn"
                          f"Its hyperparameters (with defaults): {model_hparams(name)}.")
     return builder(height=height, width=width, **hparams)
 
-def model_logits(model:keras.Model, # a model from `build_model`
+def model_logits(model:keras.Model, # a model from build_model
                  images, # binary images (N, H, W) or (N, H, W, 1) with values in {0, 1}
                  batch_size:int=256, # images per forward pass
                 ) -> np.ndarray: # float32 logits (N, H, W, 1)

@@ -41,7 +41,7 @@ def check_model_input(images, # a batch of images given to a model
 
 @keras.saving.register_keras_serializable(package="pixelrnn_course")
 class PixelModel(keras.Model):
-    "A functional Keras model of binary images to per-pixel logits that validates its input."
+    "A functional Keras model of binary images to per-pixel logits that checks its input; built like `keras.Model(inputs, outputs, name=...)`."
     def call(self, inputs, training=None, mask=None):
         _, height, width, _ = self.inputs[0].shape
         check_model_input(inputs, height, width)

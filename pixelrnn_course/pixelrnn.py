@@ -180,7 +180,7 @@ def skew(inputs, # (B, H, W, C) map
     flat = tf.slice(flat, [0, 0, 0], [-1, height * (width + height - 1), -1])   # rows one pixel shorter:
     return tf.reshape(flat, [batch, height, width + height - 1, channels])      # row i starts i pixels later
 
-def unskew(skewed, # (B, H, W + H - 1, C) map, as made by `skew`
+def unskew(skewed, # (B, H, W + H - 1, C) map, as made by skew
           ): # (B, H, W, C) map
     "Undo `skew`: row i of the result is row i of `skewed` from column i on."
     _check_map(skewed, "unskew")
@@ -260,7 +260,7 @@ def gate_major_bias(biases, # (D, 4h): one bias per direction
 
 
 # %% ../nbs/03_pixelrnn.ipynb #9ddd1e9a
-def diagonal_lstm_maps(directions:list, # one or two `DiagonalLSTM`s: the first reads the image, the second its mirror image
+def diagonal_lstm_maps(directions:list, # one or two DiagonalLSTM layers: the first reads the image, the second its mirror image
                        inputs, # (B, H, W, C) input map
                        shift_reverse:bool=True, # shift the mirrored direction's map down one row before adding it
                       ): # (B, H, W, h): the sum of the directions' hidden maps
@@ -430,7 +430,7 @@ def build_diagonal_bilstm(height:int=28, # image height
 
 
 # %% ../nbs/03_pixelrnn.ipynb #f1d15d02
-def context_counts(depends:np.ndarray, # a (H, W, H, W) `dependency_map` result
+def context_counts(depends:np.ndarray, # a (H, W, H, W) dependency_map result
                   ): # (visible, earlier): two (H, W) int arrays
     "For each output pixel: how many earlier pixels (raster order) it depends on, and how many earlier pixels there are."
     if depends.ndim != 4: raise ValueError(f"Expected a (H, W, H, W) dependency map, got shape {depends.shape}.")
@@ -439,7 +439,7 @@ def context_counts(depends:np.ndarray, # a (H, W, H, W) `dependency_map` result
     earlier = order[None, None, :, :] < order[:, :, None, None]
     return (depends & earlier).sum(axis=(2, 3)), order
 
-def missing_context(depends:np.ndarray, # a (H, W, H, W) `dependency_map` result
+def missing_context(depends:np.ndarray, # a (H, W, H, W) dependency_map result
                    ) -> list: # ((out_row, out_col), (in_row, in_col)) pairs
     "Every (output, earlier input) pair the output does NOT depend on."
     height, width = depends.shape[:2]

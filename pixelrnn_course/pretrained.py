@@ -23,7 +23,7 @@ def available(directory=None, # a folder of result files (default: the shipped m
     directory = Path(directory) if directory is not None else pretrained_dir()
     return {path.stem: json.loads(path.read_text()) for path in sorted(directory.glob("*.json"))}
 
-def load(name:str, # a key of `available()`, e.g. "diagonal_bilstm_1x32"
+def load(name:str, # a key of available(), e.g. "diagonal_bilstm_1x32"
          directory=None, # a folder of shipped models (default: the package's)
         ) -> keras.Model:
     "Load a shipped model, ready for `pixelrnn_course.sampling.sample` and `complete`."
@@ -51,7 +51,7 @@ def training_command(config:dict, # a run's config.json
 # %% ../nbs/08_pretrained.ipynb #49adce59
 def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
          run_dir, # a finished training run (config.json, metrics.jsonl, best.keras)
-         evaluation=None, # a `training.Evaluation` on the full test set (default: computed now, needs the data)
+         evaluation=None, # a training.Evaluation on the full test set (default: computed now, needs the data)
          data_dir=None, # where binarized MNIST lives, for the evaluation
          directory=None, # where to write NAME.keras and NAME.json (default: the package's folder)
         ) -> dict: # the metadata written
@@ -89,7 +89,7 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
     return metadata
 
 # %% ../nbs/08_pretrained.ipynb #fea491a2
-def results_table(models:dict=None, # name -> metadata (default: `available()`)
+def results_table(models:dict=None, # name -> metadata (default: available())
                  ) -> str: # a markdown table
     "The markdown table of the shipped models' test NLLs beside the paper's."
     from pixelrnn_course.models import PAPER_CONFIGURATIONS
@@ -116,7 +116,7 @@ def _results_region(text):
     return match
 
 def write_results_table(notebook_path, # a notebook whose markdown holds the two markers, e.g. nbs/index.ipynb
-                        models:dict=None, # name -> metadata (default: `available()`)
+                        models:dict=None, # name -> metadata (default: available())
                        ):
     "Replace the table between the results markers in a notebook's markdown by `results_table(models)`."
     notebook = json.loads(Path(notebook_path).read_text())
@@ -131,7 +131,7 @@ def write_results_table(notebook_path, # a notebook whose markdown holds the two
     raise ValueError(f"{notebook_path} has no markdown cell with {RESULTS_START}.")
 
 def check_results_table(notebook_path, # a notebook holding the results markers
-                        models:dict=None, # name -> metadata (default: `available()`)
+                        models:dict=None, # name -> metadata (default: available())
                        ):
     "Raise `ValueError` unless the notebook's results table is exactly `results_table(models)`."
     notebook = json.loads(Path(notebook_path).read_text())

@@ -76,9 +76,9 @@ def _naive_function(model, height, width, batch):
     return naive_loop
 
 def naive_generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logits (B, H, W, 1)
-                   images:np.ndarray, # float32 (B, H, W, 1): the first `num_given` pixels are kept
+                   images:np.ndarray, # float32 (B, H, W, 1): the first num_given pixels are kept
                    num_given:int, # pixels kept, in raster order (0: sample from scratch)
-                   uniforms:np.ndarray, # float32 (B, H * W) coin flips (`draw_uniforms`)
+                   uniforms:np.ndarray, # float32 (B, H * W) coin flips (draw_uniforms)
                    temperature:float=1.0, # logits are divided by this before the sigmoid
                   ): # (images, logits), both float32 (B, H, W, 1) NumPy arrays
     "Reference sampler: pixels from `num_given` on are drawn one at a time, each from a full forward pass."
@@ -93,7 +93,7 @@ def tap_table(layer:MaskedConv2D, # a masked convolution
               height:int, # image height
               width:int, # image width
              ): # (table int32 (H*W, taps), offsets int (taps, 2))
-    "For every raster position, the positions the unmasked taps of `layer` read (H*W marks padding)."
+    "For every raster position, the positions the unmasked taps of `layer` read (`H*W` marks padding)."
     spatial = causal_mask(layer.kernel_size, layer.mask_type)[:, :, 0, 0] != 0
     offsets = np.argwhere(spatial)                       # kernel coordinates of the kept taps, raster order
     rows = np.arange(height)[:, None, None] + offsets[:, 0] - layer.kernel_size // 2
@@ -241,13 +241,13 @@ def _cached_loop(batch, num_pixels, plan, jit_compile):
     if key not in _cached_loops: _cached_loops[key] = tf.function(functools.partial(_cached_steps, static=static), jit_compile=jit_compile)
     return _cached_loops[key]
 
-def cached_generate(model, # a model built by `build_pixelcnn`, `build_row_lstm` or `build_diagonal_bilstm`
-                    images:np.ndarray, # float32 (B, H, W, 1): the first `num_given` pixels are kept
+def cached_generate(model, # a model built by build_pixelcnn, build_row_lstm or build_diagonal_bilstm
+                    images:np.ndarray, # float32 (B, H, W, 1): the first num_given pixels are kept
                     num_given:int, # pixels kept, in raster order (0: sample from scratch)
-                    uniforms:np.ndarray, # float32 (B, H * W) coin flips (`draw_uniforms`)
+                    uniforms:np.ndarray, # float32 (B, H * W) coin flips (draw_uniforms)
                     temperature:float=1.0, # logits are divided by this before the sigmoid
                     jit_compile:bool=True, # compile the loop with XLA (False: plain TensorFlow graph)
-                    plan:dict=None, # `cached_plan(model, H, W)`, if already computed
+                    plan:dict=None, # cached_plan(model, H, W), if already computed
                    ): # (images, logits), both float32 (B, H, W, 1) NumPy arrays
     "Fast sampler: each step computes every layer at the new pixel only, from caches."
     batch, height, width = images.shape[:3]
@@ -428,9 +428,9 @@ def _check_model_size(model, height, width):
                          f"use height={model_height}, width={model_width} or build a model of this size.")
 
 def generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logits (B, H, W, 1)
-             images, # (B, H, W[, 1]) 0/1 images: the first `num_given` pixels are kept
+             images, # (B, H, W[, 1]) 0/1 images: the first num_given pixels are kept
              num_given:int, # pixels kept, in raster order (0: sample from scratch)
-             uniforms:np.ndarray, # float32 (B, H * W) coin flips (`draw_uniforms`)
+             uniforms:np.ndarray, # float32 (B, H * W) coin flips (draw_uniforms)
              method:str="cached", # "cached" (fast; models without a cached sampler fall back) or "naive" (reference)
              temperature:float=1.0, # logits are divided by this before the sigmoid
             ): # (images, logits), both float32 (B, H, W, 1)
@@ -478,7 +478,7 @@ def plot_samples(samples, # (N, H, W[, 1]) 0/1 images
     return show_images(validate_binary_images(samples, "samples"), ncols=ncols, title=title)
 
 # %% ../nbs/06_sampling.ipynb #07f1c55d
-def plot_generation(image, # one (H, W[, 1]) 0/1 image, as returned by `sample`
+def plot_generation(image, # one (H, W[, 1]) 0/1 image, as returned by sample
                     num_frames:int=6, # frames, evenly spaced from the first pixel to the last
                    ) -> Figure:
     "Frames of the generation of `image`: drawn pixels black/white, pixels not drawn yet grey."
@@ -527,7 +527,7 @@ def complete(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
 # %% ../nbs/06_sampling.ipynb #aef9ae4b
 def plot_completions(images, # (N, H, W[, 1]) the original 0/1 images
                      start_row:int, # first hidden row
-                     completions, # (N, K, H, W[, 1]) completions, from `complete`
+                     completions, # (N, K, H, W[, 1]) completions, from complete
                      scale:float=1.0, # size of one image in inches
                     ) -> Figure:
     "One row per image: the original, the occluded input (hidden part grey), then the completions."

@@ -61,7 +61,7 @@ def mnist_sample_splits(seed:int=0, # seed of the fixed split permutation
             "test": _fixed_binarization(grey[order[second:]], seed=2)}
 
 def load_training_data(data:str="sample", # "sample" (shipped digits), "binarized" (fixed binarized MNIST) or "mnist" (grey MNIST)
-                       data_dir=None, # where the full datasets live (see `pixelrnn_course.data.get_data_dir`)
+                       data_dir=None, # where the full datasets live (see pixelrnn_course.data.get_data_dir)
                       ) -> dict: # "train", "valid", "test" arrays and the "binarization" the training set needs
     "The train/valid/test images of a data source; valid and test are always binary float32 (N, H, W, 1)."
     if data == "sample":
@@ -92,7 +92,7 @@ PRESETS = {
 }
 OPTIMIZERS, LR_SCHEDULES = ("rmsprop", "adam"), ("constant", "cosine")
 
-def resolve_settings(model_name:str, # a name known to `pixelrnn_course.models.build_model`
+def resolve_settings(model_name:str, # a name known to pixelrnn_course.models.build_model
                      preset:str="quick", # "quick" or "paper"
                      **overrides, # any preset key; `model_hparams` is merged into the preset's; None means "keep"
                     ) -> dict: # the full settings of a run
@@ -166,11 +166,11 @@ def choose_precision(mixed_precision="auto", # "auto", True/"bfloat16" (mixed bf
         if capability >= (8, 0): return "mixed_bfloat16"
     return "float32"
 
-def build_training_model(model_name:str, # a name known to `build_model`
+def build_training_model(model_name:str, # a name known to build_model
                          height:int, # image height
                          width:int, # image width
                          model_hparams:dict=None, # keyword arguments of the model builder
-                         policy:str="float32", # Keras dtype policy, e.g. from `choose_precision`
+                         policy:str="float32", # Keras dtype policy, e.g. from choose_precision
                         ) -> keras.Model:
     "`build_model` under a dtype policy, with the final (logits) layer kept in float32."
     previous = keras.config.dtype_policy()
@@ -183,7 +183,7 @@ def build_training_model(model_name:str, # a name known to `build_model`
 # %% ../nbs/05_training.ipynb #546f7882
 def make_optimizer(learning_rate:float=1e-3, # the (initial) step size
                    optimizer:str="rmsprop", # "rmsprop" (the paper's) or "adam"
-                   lr_schedule:str="constant", # "constant", or "cosine": decay to 0 over `total_steps`
+                   lr_schedule:str="constant", # "constant", or "cosine": decay to 0 over total_steps
                    total_steps:int=None, # length of the cosine decay, in steps (needed for "cosine")
                   ) -> keras.optimizers.Optimizer:
     "The optimiser of a run: RMSProp as in the paper, or Adam; gradient clipping is done in the train step."
@@ -196,8 +196,8 @@ def make_optimizer(learning_rate:float=1e-3, # the (initial) step size
     kind = keras.optimizers.RMSprop if optimizer == "rmsprop" else keras.optimizers.Adam
     return kind(learning_rate=learning_rate)
 
-def make_train_step(model:keras.Model, # the model, built in `strategy.scope()`
-                    optimizer:keras.optimizers.Optimizer, # its optimizer, built in `strategy.scope()`
+def make_train_step(model:keras.Model, # the model, built in strategy.scope()
+                    optimizer:keras.optimizers.Optimizer, # its optimizer, built in strategy.scope()
                     strategy:tf.distribute.Strategy=None, # the strategy (default: the current one)
                     clip_norm:float=1.0, # clip the global gradient norm to this (None: no clipping)
                     jit_compile:bool=False, # compile the forward and backward pass with XLA
@@ -261,7 +261,7 @@ class Evaluation:
 
 PAPER_TEST_NLL = {"PixelCNN": 81.30, "Row LSTM": 80.54, "Diagonal BiLSTM": 79.20}
 
-def load_trained_model(path, # a `.keras` file, or a run directory holding `best.keras`
+def load_trained_model(path, # a .keras file, or a run directory holding best.keras
                       ) -> keras.Model:
     "Load a trained model saved by `train`, with a clear error when the file is missing or not a course model."
     path = Path(path)
@@ -294,7 +294,7 @@ def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to lo
     return np.concatenate([forward(tf.constant(images[start:start + batch_size])).numpy().astype(np.float64)
                            for start in range(0, len(images), batch_size)])
 
-def evaluate_images(model, # a Keras model or a path accepted by `load_trained_model`
+def evaluate_images(model, # a Keras model or a path accepted by load_trained_model
                     images, # binary images (N, H, W) or (N, H, W, 1)
                     batch_size:int=500, # images per forward pass
                     split:str="images", # a label for the result
@@ -305,9 +305,9 @@ def evaluate_images(model, # a Keras model or a path accepted by `load_trained_m
     return Evaluation(float(nll.mean()), float(nll.std(ddof=1) / math.sqrt(len(nll))) if len(nll) > 1 else float("nan"),
                       len(nll), int(np.prod(model.inputs[0].shape[1:3])), split)
 
-def evaluate(model, # a Keras model or a path accepted by `load_trained_model`
+def evaluate(model, # a Keras model or a path accepted by load_trained_model
              split:str="test", # "test", "valid" or "train" split of binarized MNIST
-             data_dir=None, # where the datasets live (see `pixelrnn_course.data.get_data_dir`)
+             data_dir=None, # where the datasets live (see pixelrnn_course.data.get_data_dir)
              batch_size:int=500, # images per forward pass
             ) -> Evaluation:
     "NLL on a whole split of the fixed binarized MNIST, the paper's benchmark (never a prefix)."
@@ -408,11 +408,11 @@ def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verb
     return {**saved, **{key: overrides[key] for key in RESUMABLE_OVERRIDES if overrides.get(key) is not None}}, True
 
 # %% ../nbs/05_training.ipynb #41faef51
-def train(model_name:str="pixelcnn", # a name known to `pixelrnn_course.models.build_model`
+def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.build_model
           preset:str="quick", # "quick" (CPU minutes, shipped sample) or "paper" (binarized MNIST, GPU)
           out_dir=None, # run directory (default runs/MODEL_PRESET)
-          resume:bool=False, # continue the run in `out_dir` from its last checkpoint
-          data_dir=None, # where the full datasets live (see `pixelrnn_course.data.get_data_dir`)
+          resume:bool=False, # continue the run in out_dir from its last checkpoint
+          data_dir=None, # where the full datasets live (see pixelrnn_course.data.get_data_dir)
           epochs:int=None, # total epochs (None: the preset's); may be raised when resuming
           batch_size:int=None, # global batch size (None: the preset's)
           learning_rate:float=None, # (initial) learning rate (None: the preset's)
@@ -423,8 +423,8 @@ def train(model_name:str="pixelcnn", # a name known to `pixelrnn_course.models.b
           model_hparams:dict=None, # builder arguments merged into the preset's, e.g. dict(num_residual_blocks=7)
           data:str=None, # "sample", "binarized" or "mnist" (None: the preset's)
           train_subset:int=None, # train on only the first N training images (tests, demos)
-          strategy="auto", # see `choose_strategy`
-          mixed_precision="auto", # see `choose_precision`
+          strategy="auto", # see choose_strategy
+          mixed_precision="auto", # see choose_precision
           jit_compile:bool=False, # compile the forward/backward pass with XLA
           log_every:int=50, # TensorBoard step-level logging interval, in steps
           verbose:bool=True, # progress bar and one line per epoch
