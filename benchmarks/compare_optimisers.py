@@ -12,9 +12,9 @@ from pixelrnn_course.training import train
 
 RECIPES = {"RMSProp 1e-3, constant, batch 16, clip 1 (paper)": dict(optimizer="rmsprop", lr_schedule="constant",
                                                                     learning_rate=1e-3, batch_size=16, clip_norm=1.0),
-           "Adam 2e-3, cosine decay, batch 64, no clip (cpu preset)": dict(optimizer="adam", lr_schedule="cosine",
+           "Adam 2e-3, cosine decay, batch 64, no clip": dict(optimizer="adam", lr_schedule="cosine",
                                                                            learning_rate=2e-3, batch_size=64, clip_norm=None),
-           "Adam 1e-3, cosine decay, batch 16, no clip": dict(optimizer="adam", lr_schedule="cosine",
+           "Adam 1e-3, cosine decay, batch 16, no clip (cpu preset)": dict(optimizer="adam", lr_schedule="cosine",
                                                               learning_rate=1e-3, batch_size=16, clip_norm=None),
            "RMSProp 1e-3, cosine decay, batch 16, clip 1": dict(optimizer="rmsprop", lr_schedule="cosine",
                                                                 learning_rate=1e-3, batch_size=16, clip_norm=1.0)}
