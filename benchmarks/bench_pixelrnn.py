@@ -14,6 +14,7 @@ against this machine's measured matmul and memory speeds.
 """
 import argparse, os, sys, time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from result_log import ResultLog
 import numpy as np
 import tensorflow as tf
 import keras
@@ -139,16 +140,10 @@ def main():
     parser.add_argument("--roofline", action="store_true", help="also time one Diagonal BiLSTM layer against machine limits")
     parser.add_argument("--save", help="also write the output to this file (a committed result file)")
     args = parser.parse_args()
-    lines = []
-    def out(text):
-        print(text, flush=True)
-        lines.append(text)
-    out("$ python benchmarks/bench_pixelrnn.py " + " ".join(sys.argv[1:]))
+    out = ResultLog(__file__)
     speed_table(args, out)
     if args.roofline: roofline(args, out)
-    if args.save:
-        os.makedirs(os.path.dirname(args.save) or ".", exist_ok=True)
-        with open(args.save, "w") as file: file.write("\n".join(lines) + "\n")
+    out.save(args.save)
 
 if __name__ == "__main__":
     main()

@@ -8,6 +8,7 @@ digits) and report the best validation NLL, in nats per image, and the training 
 """
 import argparse, os, sys, tempfile, time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from result_log import ResultLog
 from pixelrnn_course.training import train
 
 RECIPES = {"RMSProp 1e-3, constant, batch 16, clip 1 (paper)": dict(optimizer="rmsprop", lr_schedule="constant",
@@ -24,11 +25,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--save", help="also write the output to this file (a committed result file)")
     args = parser.parse_args()
-    lines = []
-    def out(text):
-        print(text, flush=True)
-        lines.append(text)
-    out("$ python benchmarks/compare_optimisers.py " + " ".join(sys.argv[1:]))
+    out = ResultLog(__file__)
     out(f"PixelCNN h = 16, 5 blocks, shipped sample (4,000 train / 500 valid), {args.epochs} epochs, seed 0")
     out(f"{'recipe':58s} {'best valid NLL':>15s} {'minutes':>8s}")
     with tempfile.TemporaryDirectory() as scratch:
@@ -37,9 +34,7 @@ def main():
             run = train("pixelcnn", "quick", out_dir=os.path.join(scratch, str(index)), epochs=args.epochs, seed=0,
                         verbose=False, **settings)
             out(f"{recipe:58s} {run.best_valid_nll:>15.2f} {(time.time() - started) / 60:>8.1f}")
-    if args.save:
-        os.makedirs(os.path.dirname(args.save) or ".", exist_ok=True)
-        with open(args.save, "w") as file: file.write("\n".join(lines) + "\n")
+    out.save(args.save)
 
 if __name__ == "__main__":
     main()

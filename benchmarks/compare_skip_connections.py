@@ -10,6 +10,7 @@ and reports the validation NLL in nats per image.
 """
 import argparse, os, sys, tempfile, time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from result_log import ResultLog
 from pixelrnn_course.training import train
 
 def main():
@@ -18,11 +19,7 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--save", help="also write the output to this file (a committed result file)")
     args = parser.parse_args()
-    lines = []
-    def out(text):
-        print(text, flush=True)
-        lines.append(text)
-    out("$ python benchmarks/compare_skip_connections.py " + " ".join(sys.argv[1:]))
+    out = ResultLog(__file__)
     out(f"Row LSTM, 4 layers, h = 8, quick preset (shipped sample), {args.epochs} epochs, batch 32, RMSProp 1e-3")
     out(f"{'skip connections':>16s} {'seed':>4s} {'params':>7s} {'best valid NLL':>15s} {'last valid NLL':>15s} {'minutes':>8s}")
     results = {}
@@ -39,9 +36,7 @@ def main():
     mean = {key: sum(values) / len(values) for key, values in results.items()}
     out(f"mean best validation NLL: without skips {mean[False]:.2f}, with skips {mean[True]:.2f} nats "
         f"(difference {mean[False] - mean[True]:+.2f} in favour of skips)")
-    if args.save:
-        os.makedirs(os.path.dirname(args.save) or ".", exist_ok=True)
-        with open(args.save, "w") as file: file.write("\n".join(lines) + "\n")
+    out.save(args.save)
 
 if __name__ == "__main__":
     main()
