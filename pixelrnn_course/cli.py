@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default: pixelcnn, or the resumed run's)")
     train.add_argument("--preset", choices=["quick", "paper", "cpu"], help="quick: shipped 5000-digit sample, small model, "
                        "CPU minutes; paper: binarized MNIST, paper sizes, RMSProp, batch 16; cpu: binarized MNIST, "
-                       "Adam with cosine decay, batch 64 (default: quick, or the resumed run's)")
+                       "Adam with cosine decay, batch 16 (default: quick, or the resumed run's)")
     train.add_argument("--out", type=Path, help="run directory (default: runs/MODEL_PRESET)")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     add_training_options(train)

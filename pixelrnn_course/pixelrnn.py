@@ -105,7 +105,7 @@ class _InitialState:
             self.initial_hidden = self.add_weight(name="initial_hidden", shape=(self.hidden_channels,), initializer="zeros")
             self.initial_cell = self.add_weight(name="initial_cell", shape=(self.hidden_channels,), initializer="zeros")
 
-    def initial_state(self): # (hidden, cell), each (h,) float32
+    def initial_state(self): # (hidden, cell), each (h,), in the compute dtype under autocasting
         "The initial hidden and cell states: the learned vectors, or zeros."
         if self.learned_initial_state: return tf.convert_to_tensor(self.initial_hidden), tf.convert_to_tensor(self.initial_cell)
         zeros = tf.zeros([self.hidden_channels])
