@@ -7,7 +7,8 @@ __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'PRESETS', 'OPTIMIZERS', 'LR_SC
            'PAPER_TEST_NLL', 'RESUMABLE_OVERRIDES', 'nll_nats', 'nats_to_bits_per_dim', 'mnist_sample_splits',
            'load_training_data', 'resolve_settings', 'choose_strategy', 'choose_precision', 'build_training_model',
            'make_optimizer', 'make_train_step', 'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images',
-           'evaluate', 'describe_hardware', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'train']
+           'evaluate', 'describe_hardware', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'train',
+           'plot_learning_curves']
 
 # %% ../nbs/05_training.ipynb #37e7f1e1
 import os, json, math, time, shutil, tempfile, platform
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 import keras
+import matplotlib.pyplot as plt
 
 from .data import (check_positive_ints, load_binarized_mnist, load_mnist, load_mnist_sample, binarize_dynamic,
                                   make_dataset, validate_binary_images)
@@ -543,3 +545,26 @@ def _make_valid_step(model, strategy):
             total += float(strategy.reduce("sum", strategy.run(replica_sum, args=(batch,)), axis=None).numpy())
         return total
     return valid_sum
+
+# %% ../nbs/05_training.ipynb #7c3b9fa4
+def plot_learning_curves(runs:dict, # name -> run directory holding a metrics.jsonl
+                        ):
+    "Train and validation NLL of training runs against epochs and against hours, from their metrics.jsonl."
+    histories = {name: _read_history(Path(run_dir) / "metrics.jsonl", last_epoch=math.inf) for name, run_dir in runs.items()}
+    for name, history in histories.items():
+        if not history: raise ValueError(f"{runs[name]} has no completed epoch in metrics.jsonl; train it first.")
+    fig, (by_epoch, by_hour) = plt.subplots(1, 2, figsize=(9, 3.2), dpi=80, sharey=True)
+    for name, history in histories.items():
+        epochs = [record["epoch"] for record in history]
+        hours = np.cumsum([record["seconds"] for record in history]) / 3600
+        valid, training = [record["valid_nll"] for record in history], [record["train_nll"] for record in history]
+        line, = by_epoch.plot(epochs, valid, marker="o", label=name)
+        by_epoch.plot(epochs, training, linestyle="--", color=line.get_color())
+        by_hour.plot(hours, valid, marker="o", color=line.get_color())
+        by_hour.plot(hours, training, linestyle="--", color=line.get_color())
+    by_epoch.set(xlabel="epoch", ylabel="NLL, nats per image"); by_hour.set(xlabel="hours of training")
+    by_epoch.xaxis.get_major_locator().set_params(integer=True)
+    by_epoch.legend(fontsize=8); fig.suptitle("validation (solid) and training (dashed) NLL", fontsize=10)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
