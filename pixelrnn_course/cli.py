@@ -201,7 +201,9 @@ def command_demo(args:argparse.Namespace, # options parsed by build_parser()
     from pixelrnn_course.training import train, evaluate_images
     from pixelrnn_course.sampling import sample, plot_samples, complete, plot_completions
     out = Path(args.out)
-    print(f"Training the quick PixelCNN on the shipped MNIST sample into {out / 'run'} (a few CPU minutes)...")
+    if (out / "run" / "config.json").exists():
+        print(f"Continuing the demo run already in {out / 'run'} (delete that folder, or pass another --out, to start afresh)...")
+    else: print(f"Training the quick PixelCNN on the shipped MNIST sample into {out / 'run'} (a few CPU minutes)...")
     result = train("pixelcnn", "quick", out_dir=out / "run", resume=True, epochs=args.epochs,
                    model_hparams=dict(args.model_arg) or None, train_subset=args.train_subset, verbose=not args.quiet)
     model = _load(result.best_path)
