@@ -224,7 +224,7 @@ def command_ship(args):
           f"{metadata['test_images']} images (paper: {metadata['paper_test_nll']}); shipped in the package")
     if Path(args.index).is_file():
         write_results_table(args.index)
-        print(f"results table rewritten in {args.index}; rebuild the README (python scripts/build_readme.py)")
+        print(f"results table rewritten in {args.index}; rebuild the README with nbdev_readme")
 
 COMMANDS = {"train": command_train, "evaluate": command_evaluate, "sample": command_sample,
             "complete": command_complete, "ship": command_ship, "demo": command_demo}

@@ -103,7 +103,8 @@ def results_table(models:dict=None, # name -> metadata (default: available())
                          "not shipped yet | | |")
             continue
         lines.append(f"| {configuration['paper_label']} | `{name}`: {sizes} | {configuration['paper_test_nll']:.2f} | "
-                     f"{result['test_nll']:.2f} ± {result['test_nll_stderr']:.2f} | {result['epochs']} epochs, "
+                     f"{result['test_nll']:.2f} ± {result['test_nll_stderr']:.2f} | {result['epochs']} of "
+                     f"{result['training_settings'].get('epochs', result['epochs'])} epochs, "
                      f"{result['training_hours']:.1f} h on {'; '.join(result['hardware'])} | `{result['commands'][0]}` |")
     return "\n".join(lines)
 
