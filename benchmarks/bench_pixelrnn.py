@@ -12,7 +12,7 @@ against this machine's measured matmul and memory speeds.
 
     python benchmarks/bench_pixelrnn.py --bfloat16 --roofline --save benchmarks/results/bench_pixelrnn.txt
 """
-import argparse, os, sys, time
+import argparse, os, time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from result_log import ResultLog
 import numpy as np

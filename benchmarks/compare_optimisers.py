@@ -6,7 +6,7 @@ digits) and report the best validation NLL, in nats per image, and the training 
 
     python benchmarks/compare_optimisers.py --save benchmarks/results/optimisers.txt
 """
-import argparse, os, sys, tempfile, time
+import argparse, os, tempfile, time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from result_log import ResultLog
 from pixelrnn_course.training import train

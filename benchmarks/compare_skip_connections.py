@@ -8,7 +8,7 @@ and reports the validation NLL in nats per image.
 
     python benchmarks/compare_skip_connections.py --save benchmarks/results/skip_connections.txt
 """
-import argparse, os, sys, tempfile, time
+import argparse, os, tempfile, time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from result_log import ResultLog
 from pixelrnn_course.training import train
