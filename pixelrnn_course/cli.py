@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a model (checkpoints every epoch; --resume continues)",
                                 description="Train a model by maximum likelihood. Writes config.json, checkpoints/, "
                                 "best.keras, metrics.jsonl and tensorboard/ into --out.")
-    train.add_argument("--model", help="model name, e.g. seed, pixelcnn, row_lstm, diagonal_bilstm "
+    train.add_argument("--model", help="model name, e.g. seed, pixelcnn, row_lstm, diagonal_bilstm, gated_pixelcnn "
+                       "(with --model-arg num_classes=10: conditioned on the digit class) "
                        "(default: pixelcnn, or the resumed run's)")
     train.add_argument("--preset", choices=["quick", "paper", "cpu"], help="quick: shipped 5000-digit sample, small model, "
                        "CPU minutes; paper: binarized MNIST, paper sizes, RMSProp, batch 16; cpu: binarized MNIST, "
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", type=Path, default=Path("samples.png"), help="PNG file to write (default: samples.png)")
     sample.add_argument("--seed", type=int, default=0, help="seed of the coin flips (default: 0)")
     sample.add_argument("--temperature", type=float, default=1.0, help="below 1: likelier pixels (default: 1.0)")
+    sample.add_argument("--label", type=int, help="class of every image, for a conditional model (default: 0, 1, 2, ... in turn)")
 
     complete = commands.add_parser("complete", help="occlude the bottom of test digits and let the model complete them")
     complete.add_argument("--checkpoint", type=Path, required=True, help="a best.keras file, or a run directory")
@@ -175,9 +177,16 @@ def command_evaluate(args:argparse.Namespace, # options parsed by build_parser()
 def command_sample(args:argparse.Namespace, # options parsed by build_parser()
                    ):
     "`pixelrnn-course sample`: draw `--n` images from a checkpoint and save them as one PNG grid."
+    import numpy as np
     from pixelrnn_course.sampling import sample, plot_samples
+    from pixelrnn_course.gated import is_conditional, model_num_classes
     model = _load(args.checkpoint)
-    samples = sample(model, args.n, *_model_size(model), seed=args.seed, temperature=args.temperature)
+    labels = None
+    if is_conditional(model):   # a conditional model draws the asked class, or every class in turn
+        labels = np.full(args.n, args.label) if args.label is not None else np.arange(args.n) % model_num_classes(model)
+    elif args.label is not None:
+        raise ValueError(f"--label is for conditional models; {args.checkpoint} holds an unconditional one.")
+    samples = sample(model, args.n, *_model_size(model), seed=args.seed, temperature=args.temperature, labels=labels)
     print(f"{args.n} samples written to {_save_figure(plot_samples(samples, ncols=min(args.n, 8)), args.out)}")
 
 def command_complete(args:argparse.Namespace, # options parsed by build_parser()

@@ -23,10 +23,11 @@ from matplotlib.figure import Figure
 
 # %% auto #0
 __all__ = ['MNIST_SAMPLE_SHA256', 'DATA_DIR_ENV', 'CHECKSUMS', 'IDX_TYPES', 'MNIST_URLS', 'MNIST_FILES', 'BINARIZED_MNIST_URLS',
-           'BINARIZED_MNIST_SPLITS', 'BINARIZATIONS', 'load_mnist_sample', 'show_images', 'default_cache_dir',
-           'get_data_dir', 'file_digest', 'expected_checksum', 'verify_file', 'download_file', 'fetch_files',
-           'read_idx', 'write_idx', 'load_mnist', 'read_amat', 'write_amat', 'load_binarized_mnist', 'to_intensity',
-           'binarize_threshold', 'binarize_dynamic', 'check_positive_ints', 'validate_binary_images', 'make_dataset']
+           'BINARIZED_MNIST_SPLITS', 'BINARIZATIONS', 'BINARIZED_MNIST_SOURCES', 'load_mnist_sample', 'show_images',
+           'default_cache_dir', 'get_data_dir', 'file_digest', 'expected_checksum', 'verify_file', 'download_file',
+           'fetch_files', 'read_idx', 'write_idx', 'load_mnist', 'read_amat', 'write_amat', 'load_binarized_mnist',
+           'to_intensity', 'binarize_threshold', 'binarize_dynamic', 'check_positive_ints', 'validate_binary_images',
+           'make_dataset', 'bernoulli_match', 'binarized_mnist_labels']
 
 # %% ../nbs/00_data.ipynb #0194ed9e
 MNIST_SAMPLE_SHA256 = "809ec085d551285cf9efad12c42a6aead98c62f96eb9936cc5b778870773e50d"
@@ -568,3 +569,59 @@ def make_dataset(
         seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2, drop_remainder=True)
         dataset = tf.data.Dataset.zip((dataset, seeds)).map(_bernoulli_batch, num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+# %% ../nbs/00_data.ipynb #82a038e8
+def bernoulli_match(binary_images, # (N, H, W[, 1]) images of 0/1
+                    grey_images, # (M, H, W[, 1]) uint8 0..255 (or intensities in [0, 1]): the candidate sources
+                    epsilon:float=1e-3, # intensities are clipped to [epsilon, 1 - epsilon]
+                    batch_size:int=500, # binary images scored per matrix product
+                   ): # (int64 (N,) index of the likeliest source, float64 (N,) its margin over the second best, in nats)
+    "For each binary image, the grey image under whose pixel intensities it is most likely, as independent Bernoulli pixels."
+    binary = validate_binary_images(binary_images, "binary_images").reshape(len(binary_images), -1)
+    intensity = to_intensity(grey_images, "grey_images").reshape(len(grey_images), -1)
+    if binary.shape[1] != intensity.shape[1]:
+        raise ValueError(f"binary_images and grey_images must have the same size, got {binary.shape[1]} and "
+                         f"{intensity.shape[1]} pixels per image.")
+    if len(intensity) < 2: raise ValueError("grey_images must hold at least two candidate sources.")
+    (batch_size,) = check_positive_ints(batch_size=batch_size)
+    probability = np.clip(intensity, epsilon, 1 - epsilon)
+    log_odds, log_off = (np.log(probability) - np.log1p(-probability)).T, np.log1p(-probability).sum(axis=1)
+    indices, margins = [], []
+    for start in range(0, len(binary), batch_size):
+        scores = binary[start:start + batch_size] @ log_odds + log_off          # (batch, M) log-likelihoods
+        best_two = np.argpartition(-scores, 1, axis=1)[:, :2]
+        pair = np.take_along_axis(scores, best_two, axis=1)
+        order = np.argsort(-pair, axis=1)
+        indices.append(np.take_along_axis(best_two, order[:, :1], axis=1)[:, 0])
+        margins.append(np.abs(pair[:, 0] - pair[:, 1]))
+    return np.concatenate(indices).astype(np.int64), np.concatenate(margins).astype(np.float64)
+
+# %% ../nbs/00_data.ipynb #73c5578e
+BINARIZED_MNIST_SOURCES = {"train": "train", "valid": "train", "test": "test"}   # binarized split -> MNIST split
+
+def _labels_file(split, data_dir):
+    "Where the recovered labels of binarized `split` are kept: beside the data if writable, else in the cache folder."
+    name = f"binarized_mnist_{split}_labels.npz"
+    folders = [get_data_dir(data_dir) / "binarized_mnist", default_cache_dir() / "binarized_mnist"]
+    for folder in folders:
+        if (folder / name).is_file(): return folder / name
+    return (folders[0] if _is_writable(folders[0]) else folders[1]) / name
+
+def binarized_mnist_labels(split:str="train", # "train", "valid" or "test" split of the fixed binarized MNIST
+                           data_dir=None, # data folder (default: see get_data_dir)
+                           recompute:bool=False, # match again even if the labels file exists
+                          ) -> np.ndarray: # int64 (N,) digit class 0..9 of each image, in the file's order
+    "The digit class of every fixed binarized MNIST image, recovered by matching it to its grey MNIST source."
+    _check_split(split, BINARIZED_MNIST_SPLITS, "binarized MNIST")
+    path = _labels_file(split, data_dir)
+    if path.is_file() and not recompute:
+        with np.load(path) as saved: return saved["labels"].astype(np.int64)
+    binary = load_binarized_mnist(split, data_dir=data_dir)
+    grey, grey_labels = load_mnist(BINARIZED_MNIST_SOURCES[split], data_dir=data_dir)
+    source, margin = bernoulli_match(binary, grey)
+    labels = grey_labels[source].astype(np.int64)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(".tmp_" + path.name)
+    with open(temporary, "wb") as file: np.savez(file, labels=labels.astype(np.uint8), source=source.astype(np.int32), margin=margin.astype(np.float32))
+    os.replace(temporary, path)
+    return labels

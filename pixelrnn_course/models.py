@@ -14,6 +14,7 @@ from .data import validate_binary_images
 from .data import check_positive_ints
 from .pixelcnn import build_pixelcnn, build_seed_pixelcnn
 from .pixelrnn import build_row_lstm, build_diagonal_bilstm
+from .gated import build_gated_pixelcnn, check_labels
 
 # %% ../nbs/05_models.ipynb #6954f288
 MODEL_BUILDERS = {
@@ -21,6 +22,7 @@ MODEL_BUILDERS = {
     "pixelcnn": build_pixelcnn,          # the paper's PixelCNN with residual blocks
     "row_lstm": build_row_lstm,          # the paper's Row LSTM (triangular context)
     "diagonal_bilstm": build_diagonal_bilstm,  # the paper's Diagonal BiLSTM
+    "gated_pixelcnn": build_gated_pixelcnn,    # van den Oord et al. 2016: two stacks, gates, optional class labels
 }
 
 # Tiny sizes for tests and CPU demos: every check in the course runs in seconds with these.
@@ -29,6 +31,7 @@ SMALL_HPARAMS = {
     "pixelcnn": dict(hidden_channels=4, num_residual_blocks=2, output_hidden_channels=8),
     "row_lstm": dict(hidden_channels=4, num_layers=2, output_hidden_channels=8),
     "diagonal_bilstm": dict(hidden_channels=4, num_layers=2, output_hidden_channels=8),
+    "gated_pixelcnn": dict(hidden_channels=4, num_layers=2, output_hidden_channels=8),
 }
 
 # %% ../nbs/05_models.ipynb #5cad9539
@@ -47,7 +50,7 @@ def build_model(name:str, # a registered model name, e.g. "pixelcnn"
                 height:int=28, # image height
                 width:int=28, # image width
                 **hparams, # model hyperparameters; `model_hparams(name)` lists them with their defaults
-               ) -> keras.Model: # maps float32 (batch, height, width, 1) images in {0, 1} to logits of the same shape
+               ) -> keras.Model: # maps float32 (batch, height, width, 1) images in {0, 1} (and int labels (batch,) if num_classes is set) to logits of the images' shape
     "Build the registered model `name` for `height` x `width` binary images."
     builder = _builder(name)
     unknown = set(hparams) - set(model_hparams(name))
@@ -59,12 +62,15 @@ def build_model(name:str, # a registered model name, e.g. "pixelcnn"
 def model_logits(model:keras.Model, # a model from build_model
                  images, # binary images (N, H, W) or (N, H, W, 1) with values in {0, 1}
                  batch_size:int=256, # images per forward pass
+                 labels=None, # int (N,) class of each image, for a conditional model (None otherwise)
                 ) -> np.ndarray: # float32 logits (N, H, W, 1)
     "Per-pixel logits of `model` for binary `images`, validated and computed in batches."
     _, height, width, _ = model.inputs[0].shape
     images = validate_binary_images(images, height=height, width=width)
     (batch_size,) = check_positive_ints(batch_size=batch_size)
-    return np.concatenate([np.asarray(model(images[start:start + batch_size])) for start in range(0, len(images), batch_size)])
+    labels = check_labels(model, labels, len(images))
+    def inputs(start): return images[start:start + batch_size] if labels is None else [images[start:start + batch_size], labels[start:start + batch_size]]
+    return np.concatenate([np.asarray(model(inputs(start))) for start in range(0, len(images), batch_size)])
 
 # %% ../nbs/05_models.ipynb #3dd162fc
 PAPER_CONFIGURATIONS = {
@@ -76,6 +82,12 @@ PAPER_CONFIGURATIONS = {
                                  paper_test_nll=80.75, paper_label="Diagonal BiLSTM (1 layer, h = 32)", sizes="the paper's"),
     "diagonal_bilstm_7x16": dict(model="diagonal_bilstm", hparams=dict(hidden_channels=16, num_layers=7),
                                  paper_test_nll=79.20, paper_label="Diagonal BiLSTM (7 layers, h = 16)", sizes="the paper's"),
+    # The gated PixelCNN's paper (van den Oord et al., NeurIPS 2016) reports no MNIST result: paper_test_nll is None.
+    "gated_pixelcnn": dict(model="gated_pixelcnn", hparams=dict(hidden_channels=32, num_layers=10), paper_test_nll=None,
+                           paper_label="Gated PixelCNN", sizes="the course's choice (h and depth of the PixelCNN's)"),
+    "gated_pixelcnn_conditional": dict(model="gated_pixelcnn", hparams=dict(hidden_channels=32, num_layers=10, num_classes=10),
+                                       paper_test_nll=None, paper_label="Conditional gated PixelCNN (digit class)",
+                                       sizes="the course's choice (h and depth of the PixelCNN's)"),
 }
 
 def build_configuration(name:str, # a key of PAPER_CONFIGURATIONS, e.g. "diagonal_bilstm_1x32"

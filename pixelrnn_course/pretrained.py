@@ -89,6 +89,10 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
     return metadata
 
 # %% ../nbs/09_pretrained.ipynb #fea491a2
+def _paper_nll(configuration):
+    "The paper's test NLL of a configuration, or a dash where the paper reports none."
+    return "—" if configuration["paper_test_nll"] is None else f"{configuration['paper_test_nll']:.2f}"
+
 def results_table(models:dict=None, # name -> metadata (default: available())
                  ) -> str: # a markdown table
     "The markdown table of the shipped models' test NLLs beside the paper's."
@@ -99,10 +103,10 @@ def results_table(models:dict=None, # name -> metadata (default: available())
         result = models.get(name)
         sizes = ", ".join(f"{key}={value}" for key, value in configuration["hparams"].items())
         if result is None:
-            lines.append(f"| {configuration['paper_label']} | `{name}`: {sizes} | {configuration['paper_test_nll']:.2f} | "
+            lines.append(f"| {configuration['paper_label']} | `{name}`: {sizes} | {_paper_nll(configuration)} | "
                          "not shipped yet | | |")
             continue
-        lines.append(f"| {configuration['paper_label']} | `{name}`: {sizes} | {configuration['paper_test_nll']:.2f} | "
+        lines.append(f"| {configuration['paper_label']} | `{name}`: {sizes} | {_paper_nll(configuration)} | "
                      f"{result['test_nll']:.2f} ± {result['test_nll_stderr']:.2f} | {result['epochs']} of "
                      f"{result['training_settings'].get('epochs', result['epochs'])} epochs, "
                      f"{result['training_hours']:.1f} h on {'; '.join(result['hardware'])} | `{result['commands'][0]}` |")

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from .data import validate_binary_images, show_images, check_positive_ints
 from .masking import MaskedConv2D, causal_mask
 from .pixelrnn import RowLSTM, DiagonalBiLSTM, lstm_update
+from .gated import StackConv2D, GatedBlock, gated_activation, is_conditional, check_labels
 
 # %% ../nbs/08_sampling.ipynb #c6e708e6
 METHODS = ("cached", "naive")
@@ -56,11 +57,13 @@ def _naive_function(model, height, width, batch):
     key = (height, width, batch)
     functions = _naive_functions.setdefault(model, {})
     if key in functions: return functions[key]
-    num_pixels, model_reference = height * width, weakref.ref(model)   # the cache must not keep the model alive
+    num_pixels, model_reference, conditional = height * width, weakref.ref(model), is_conditional(model)   # the cache must not keep the model alive
     @tf.function
-    def naive_loop(images, uniforms, num_given, temperature):
+    def naive_loop(images, uniforms, num_given, temperature, labels):
         model = model_reference()
-        def logits_of(flat): return tf.reshape(model(tf.reshape(flat, [batch, height, width, 1]), training=False), [batch, num_pixels])
+        def logits_of(flat):
+            pixels = tf.reshape(flat, [batch, height, width, 1])
+            return tf.reshape(model([pixels, labels] if conditional else pixels, training=False), [batch, num_pixels])
         given = tf.reshape(images, [batch, num_pixels])
         keep = tf.cast(tf.range(num_pixels) < num_given, tf.float32)
         def step(t, pixels, logits):
@@ -80,12 +83,15 @@ def naive_generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images 
                    num_given:int, # pixels kept, in raster order (0: sample from scratch)
                    uniforms:np.ndarray, # float32 (B, H * W) coin flips (draw_uniforms)
                    temperature:float=1.0, # logits are divided by this before the sigmoid
+                   labels=None, # int (B,) class of each image, for a conditional model (None otherwise)
                   ): # (images, logits), both float32 (B, H, W, 1) NumPy arrays
     "Reference sampler: pixels from `num_given` on are drawn one at a time, each from a full forward pass."
     height, width = images.shape[1:3]
+    labels = check_labels(model, labels, len(images))
     loop = _naive_function(model, height, width, len(images))
     pixels, logits = loop(tf.constant(images, tf.float32), tf.constant(uniforms, tf.float32),
-                          tf.constant(num_given, tf.int32), tf.constant(temperature, tf.float32))
+                          tf.constant(num_given, tf.int32), tf.constant(temperature, tf.float32),
+                          tf.constant(np.zeros(len(images), np.int32) if labels is None else labels))
     return pixels.numpy(), logits.numpy()
 
 # %% ../nbs/08_sampling.ipynb #75c4a4fc
@@ -145,26 +151,29 @@ def cached_plan(model, # a Keras model
                 height:int, # image height
                 width:int, # image width
                ) -> dict: # the kind of model, tap tables and weight matrices; None when the model has no cached sampler
-    "What the cached sampler needs from a model built by `build_pixelcnn`, `build_row_lstm` or `build_diagonal_bilstm`, or None for any other model."
-    input_conv, output_conv, logits = (_get_layer(model, name) for name in ("input_conv", "output_conv", "logits"))
-    if not isinstance(input_conv, MaskedConv2D) or input_conv.mask_type != "A" or input_conv.color_groups != 1: return None
-    if not input_conv.use_bias or input_conv.kernel.shape[2] != 1: return None
+    "What the cached sampler needs from a model built by `build_pixelcnn`, `build_row_lstm`, `build_diagonal_bilstm` or `build_gated_pixelcnn`, or None for any other model."
+    output_conv, logits = (_get_layer(model, name) for name in ("output_conv", "logits"))
     head = [_pointwise(output_conv), _pointwise(logits)]
     if None in head or head[1][0].shape[1] != 1: return None
     for kind, read_layers in _PLANS.items():
         found = read_layers(model, height, width)
         if found is None: continue
         layers, names = found
-        known = {"input_conv", "output_conv", "logits"} | names
+        if "input_conv" not in layers:     # all kinds but the gated PixelCNN: a 7x7 mask-A convolution over the drawn pixels
+            input_conv = _get_layer(model, "input_conv")
+            if not isinstance(input_conv, MaskedConv2D) or input_conv.mask_type != "A" or input_conv.color_groups != 1: return None
+            if not input_conv.use_bias or input_conv.kernel.shape[2] != 1: return None
+            in_table, in_offsets = tap_table(input_conv, height, width)
+            layers = dict(layers, input_table=tf.constant(in_table),
+                          input_conv=(_tap_matrix(input_conv, in_offsets), tf.constant(np.asarray(input_conv.bias))))
+            names = names | {"input_conv"}
+        known = {"output_conv", "logits"} | names
         if any(layer.weights and layer.name not in known for layer in model.layers): return None
-        in_table, in_offsets = tap_table(input_conv, height, width)
-        return dict(kind=kind, width=width, input_table=tf.constant(in_table),
-                    input_conv=(_tap_matrix(input_conv, in_offsets), tf.constant(np.asarray(input_conv.bias))),
-                    head=(*head[0], *head[1]), **layers)
+        return dict(kind=kind, width=width, head=(*head[0], *head[1]), **layers)
     return None
 
 def has_cached_sampler(model) -> bool:
-    "True when `model` is a PixelCNN, Row LSTM or Diagonal BiLSTM model that the cached sampler can run."
+    "True when `model` is a PixelCNN, Row LSTM, Diagonal BiLSTM or gated PixelCNN model that the cached sampler can run."
     height, width = _model_size(model)
     try: return cached_plan(model, height or 1, width or 1) is not None
     except ValueError: return False     # a known model that no sampler can draw from exactly
@@ -175,6 +184,7 @@ class _Steps(NamedTuple):
     start: Callable # (plan, batch, num_pixels) -> the caches before the first pixel
     at_position: Callable # (plan, t, features, caches) -> (features, caches): every middle layer at raster position t
     end_of_row: Callable = None # (plan, caches) -> caches, run after the last pixel of every row
+    start_of_row: Callable = None # (plan, t, pixel_cache, caches) -> caches, run before the first pixel of every row
 
 def _conv_at(cache, positions, matrix, bias):
     "A convolution at one position: gather the cached inputs its taps read (from a TensorArray or a tensor), one matrix product."
@@ -202,7 +212,8 @@ def _pixelcnn_at(plan, t, features, caches):
         new_caches.append(cache)
     return features, new_caches
 
-_STEPS = {"pixelcnn": _Steps(_pixelcnn_start, _pixelcnn_at)}   # kind of model -> its steps (the PixelRNN kinds are added below)
+_STEPS = {"pixelcnn": _Steps(_pixelcnn_start, _pixelcnn_at)}   # kind of model -> its steps (the PixelRNN and gated kinds are added below)
+_TAKES_LABELS = set()   # kinds whose plans get the batch's labels (the gated PixelCNN, below)
 
 def _cached_steps(images, uniforms, num_given, temperature, tensors, static):
     "One pass over the pixels, computing every layer at the current position only."
@@ -213,6 +224,8 @@ def _cached_steps(images, uniforms, num_given, temperature, tensors, static):
     pixel_cache = _empty_cache(num_pixels, batch, 1)
     logit_cache = tf.TensorArray(tf.float32, size=num_pixels, element_shape=[batch])
     def step(t, pixel_cache, caches, logit_cache):
+        if steps.start_of_row is not None:
+            caches = tf.cond(t % width == 0, lambda: steps.start_of_row(plan, t, pixel_cache, caches), lambda: caches)
         features = _conv_at(pixel_cache, plan["input_table"][t], *plan["input_conv"])   # 7x7 mask A over drawn pixels
         features, caches = steps.at_position(plan, t, features, caches)
         output_matrix, output_bias, logit_matrix, logit_bias = plan["head"]
@@ -241,20 +254,25 @@ def _cached_loop(batch, num_pixels, plan, jit_compile):
     if key not in _cached_loops: _cached_loops[key] = tf.function(functools.partial(_cached_steps, static=static), jit_compile=jit_compile)
     return _cached_loops[key]
 
-def cached_generate(model, # a model built by build_pixelcnn, build_row_lstm or build_diagonal_bilstm
+def cached_generate(model, # a model built by build_pixelcnn, build_row_lstm, build_diagonal_bilstm or build_gated_pixelcnn
                     images:np.ndarray, # float32 (B, H, W, 1): the first num_given pixels are kept
                     num_given:int, # pixels kept, in raster order (0: sample from scratch)
                     uniforms:np.ndarray, # float32 (B, H * W) coin flips (draw_uniforms)
                     temperature:float=1.0, # logits are divided by this before the sigmoid
                     jit_compile:bool=True, # compile the loop with XLA (False: plain TensorFlow graph)
                     plan:dict=None, # cached_plan(model, H, W), if already computed
+                    labels=None, # int (B,) class of each image, for a conditional model (None otherwise)
                    ): # (images, logits), both float32 (B, H, W, 1) NumPy arrays
     "Fast sampler: each step computes every layer at the new pixel only, from caches."
     batch, height, width = images.shape[:3]
+    labels = check_labels(model, labels, batch)
     plan = plan or cached_plan(model, height, width)
     if plan is None:
-        raise ValueError(f"Model {getattr(model, 'name', model)!r} was not built by build_pixelcnn, build_row_lstm or "
-                         "build_diagonal_bilstm, so it has no cached sampler; use naive_generate (or generate(..., method='naive')).")
+        raise ValueError(f"Model {getattr(model, 'name', model)!r} was not built by build_pixelcnn, build_row_lstm, "
+                         "build_diagonal_bilstm or build_gated_pixelcnn, so it has no cached sampler; use naive_generate "
+                         "(or generate(..., method='naive')).")
+    if plan["kind"] in _TAKES_LABELS:       # a tensor of the plan, so new labels reuse the compiled loop
+        plan = dict(plan, labels=tf.constant(np.zeros(batch, np.int32) if labels is None else labels))
     loop = _cached_loop(batch, height * width, plan, jit_compile)
     pixels, logits = loop(tf.constant(np.reshape(images, (batch, -1)), tf.float32), tf.constant(uniforms, tf.float32),
                           tf.constant(num_given, tf.int32), tf.constant(temperature, tf.float32), _split_plan(plan)[1])
@@ -419,6 +437,96 @@ def _diagonal_bilstm_end_of_row(plan, caches):
 _STEPS["row_lstm"] = _Steps(_row_lstm_start, _row_lstm_at, _row_lstm_end_of_row)
 _STEPS["diagonal_bilstm"] = _Steps(_diagonal_bilstm_start, _diagonal_bilstm_at, _diagonal_bilstm_end_of_row)
 
+# %% ../nbs/08_sampling.ipynb #015167e1
+def _offset_table(offsets, # (row, column) offsets of the taps, relative to the output pixel
+                  height:int, # image height
+                  width:int, # image width
+                 ) -> np.ndarray: # int32 (H*W, taps); H*W marks padding
+    "For every raster position, the positions its taps read."
+    offsets = np.asarray(offsets)
+    rows = np.arange(height)[:, None, None] + offsets[:, 0]
+    cols = np.arange(width)[None, :, None] + offsets[:, 1]
+    inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
+    return np.where(inside, rows * width + cols, height * width).reshape(height * width, len(offsets)).astype(np.int32)
+
+def _stack_matrix(layer):
+    "A `StackConv2D` as (matrix, bias): its kernel as a (taps * in_channels, filters) matrix, taps in `offsets()` order."
+    kernel = np.asarray(layer.kernel)
+    return _constant(kernel.reshape(-1, kernel.shape[-1])), _constant(layer.bias)
+
+def _gated_layers(model, height, width):
+    "A planner for `_PLANS`: the two input convolutions and the gated blocks of a `build_gated_pixelcnn` model."
+    vertical_input, horizontal_input = _get_layer(model, "vertical_input_conv"), _get_layer(model, "horizontal_input_conv")
+    blocks = _numbered_layers(model, "gated_block", GatedBlock)
+    if not blocks or not isinstance(vertical_input, StackConv2D) or not isinstance(horizontal_input, StackConv2D): return None
+    if (vertical_input.stack, vertical_input.shift, horizontal_input.stack, horizontal_input.shift) != ("vertical", 1, "horizontal", 1): return None
+    if not (vertical_input.use_bias and horizontal_input.use_bias) or len({block.kernel_size for block in blocks}) != 1: return None
+    layers = []
+    for block in blocks:
+        link, out = _pointwise(block.vertical_to_horizontal), _pointwise(block.horizontal_out)
+        if link is None or out is None: return None
+        no_classes = np.zeros((1, 2 * block.hidden_channels), np.float32)          # an unconditional block: a zero bias
+        layers.append(dict(vertical=_stack_matrix(block.vertical_conv), horizontal=_stack_matrix(block.horizontal_conv),
+                           link=link, out=out,
+                           vertical_class_bias=_constant(block.vertical_class_bias if block.num_classes and block.vertical_output else no_classes),
+                           horizontal_class_bias=_constant(block.horizontal_class_bias if block.num_classes else no_classes)))
+    vertical_table = _offset_table(vertical_input.offsets(), height, width)        # (H*W, taps), read one row at a time
+    return dict(input_table=tf.constant(_offset_table(horizontal_input.offsets(), height, width)),
+                input_conv=_stack_matrix(horizontal_input),
+                vertical_input_table=tf.constant(vertical_table.reshape(height, -1)), vertical_input_conv=_stack_matrix(vertical_input),
+                gated_layers=layers, gated_kernel_size=blocks[0].kernel_size), {layer.name for layer in [vertical_input, horizontal_input, *blocks]}
+
+_PLANS["gated_pixelcnn"] = _gated_layers
+
+# %% ../nbs/08_sampling.ipynb #5c995216
+def _gated_start(plan, batch, num_pixels):
+    "Per block: its vertical input's last rows (zero-padded above and at the sides), its horizontal input's current row (zero-padded on the left), the row's links."
+    width, half = plan["width"], plan["gated_kernel_size"] // 2
+    caches = dict(vertical=[], horizontal=[], links=[])
+    for layer in plan["gated_layers"]:
+        channels = layer["out"][0].shape[1]
+        caches["vertical"].append(tf.zeros([half + 1, width + 2 * half, batch, channels]))
+        caches["horizontal"].append(tf.zeros([half + width, batch, channels]))
+        caches["links"].append(tf.zeros([width, batch, 2 * channels]))
+    return caches
+
+def _gated_start_of_row(plan, t, pixel_cache, caches):
+    "The vertical stack along the row that starts at position t (every pixel above it is drawn), and each block's links into the horizontal stack."
+    width, half, labels = plan["width"], plan["gated_kernel_size"] // 2, plan["labels"]
+    batch = labels.shape[0]
+    taps = pixel_cache.gather(plan["vertical_input_table"][t // width])                  # (W * taps, B, 1): pixels of the rows above
+    taps = tf.transpose(tf.reshape(taps, [width, -1, batch]), [0, 2, 1])                 # (W, B, taps)
+    vertical = tf.einsum("wbi,io->wbo", taps, plan["vertical_input_conv"][0]) + plan["vertical_input_conv"][1]   # (W, B, p)
+    new_caches = dict(vertical=[], horizontal=[], links=[])
+    for layer, window, buffer in zip(plan["gated_layers"], caches["vertical"], caches["horizontal"]):
+        window = tf.concat([window[1:], tf.pad(vertical, [[half, half], [0, 0], [0, 0]])[None]], axis=0)   # rows i - half ... i
+        columns = tf.stack([window[:, column:column + width] for column in range(2 * half + 1)], axis=1)  # (rows, columns, W, B, p)
+        reads = tf.reshape(tf.transpose(columns, [2, 3, 0, 1, 4]), [width, batch, -1])          # (W, B, taps * p), taps in kernel order
+        features = tf.einsum("wbi,io->wbo", reads, layer["vertical"][0]) + layer["vertical"][1]  # (W, B, 2p)
+        link = tf.einsum("wbi,io->wbo", features, layer["link"][0]) + layer["link"][1] + tf.gather(layer["horizontal_class_bias"], labels)
+        vertical = gated_activation(features + tf.gather(layer["vertical_class_bias"], labels))   # the block's vertical output (unused after the last)
+        new_caches["vertical"].append(window)
+        new_caches["links"].append(link)
+        new_caches["horizontal"].append(tf.zeros_like(buffer))                                    # a new row: only padding to the left
+    return new_caches
+
+def _gated_at(plan, t, features, caches):
+    "Every block's horizontal stack at position t; `features` is the horizontal input convolution there."
+    width, half = plan["width"], plan["gated_kernel_size"] // 2
+    column = t % width
+    buffers = []
+    for layer, buffer, link in zip(plan["gated_layers"], caches["horizontal"], caches["links"]):
+        buffer = tf.tensor_scatter_nd_update(buffer, [[half + column]], features[None])          # this block's input at (i, j)
+        reads = tf.slice(buffer, [column, 0, 0], [half + 1, -1, -1])                              # (i, j - half) ... (i, j)
+        reads = tf.reshape(tf.transpose(reads, [1, 0, 2]), [tf.shape(features)[0], -1])
+        gates = tf.matmul(reads, layer["horizontal"][0]) + layer["horizontal"][1] + tf.gather(link, column)
+        features = features + tf.matmul(gated_activation(gates), layer["out"][0]) + layer["out"][1]   # 1x1, residual
+        buffers.append(buffer)
+    return features, dict(caches, horizontal=buffers)
+
+_STEPS["gated_pixelcnn"] = _Steps(_gated_start, _gated_at, start_of_row=_gated_start_of_row)
+_TAKES_LABELS.add("gated_pixelcnn")
+
 # %% ../nbs/08_sampling.ipynb #31227c7e
 def _check_model_size(model, height, width):
     "Raise `ValueError` if `model` was built for another image size."
@@ -433,6 +541,7 @@ def generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
              uniforms:np.ndarray, # float32 (B, H * W) coin flips (draw_uniforms)
              method:str="cached", # "cached" (fast; models without a cached sampler fall back) or "naive" (reference)
              temperature:float=1.0, # logits are divided by this before the sigmoid
+             labels=None, # int (B,) class of each image, for a conditional model (None otherwise)
             ): # (images, logits), both float32 (B, H, W, 1)
     "Draw the pixels of `images` from `num_given` on; return them with the logit each pixel was drawn from."
     _check_sampling_args(method, temperature, 0)
@@ -445,13 +554,14 @@ def generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
     if uniforms.shape != (batch, height * width):
         raise ValueError(f"uniforms must have shape {(batch, height * width)} (one per pixel), got {uniforms.shape}; "
                          "use draw_uniforms(seed, num_images, height, width).")
+    labels = check_labels(model, labels, batch)
     if method == "cached":
         plan = cached_plan(model, height, width)
-        if plan is not None: return cached_generate(model, images, int(num_given), uniforms, temperature, plan=plan)
+        if plan is not None: return cached_generate(model, images, int(num_given), uniforms, temperature, plan=plan, labels=labels)
         warnings.warn(f"Model {getattr(model, 'name', type(model).__name__)!r} has no cached sampler (only models "
-                      "built by build_pixelcnn, build_row_lstm and build_diagonal_bilstm have one); using the naive sampler, "
+                      "built by build_pixelcnn, build_row_lstm, build_diagonal_bilstm and build_gated_pixelcnn have one); using the naive sampler, "
                       "one forward pass per pixel.", stacklevel=2)
-    return naive_generate(model, images, int(num_given), uniforms, temperature)
+    return naive_generate(model, images, int(num_given), uniforms, temperature, labels)
 
 # %% ../nbs/08_sampling.ipynb #deaf2207
 def sample(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logits (B, H, W, 1)
@@ -461,13 +571,15 @@ def sample(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logit
            seed:int=0, # seed of the coin flips: same seed, same images
            method:str="cached", # "cached" (fast; models without a cached sampler fall back with a warning) or "naive"
            temperature:float=1.0, # below 1: more likely pixels; above 1: more random
+           labels=None, # int (num_images,) class of each image, for a conditional model (None otherwise)
           ) -> np.ndarray: # float32 (num_images, height, width, 1) of 0/1
     "Draw `num_images` images from the model, pixel by pixel in raster order."
     _check_sampling_args(method, temperature, seed)
     num_images, height, width = check_positive_ints(num_images=num_images, height=height, width=width)
     _check_model_size(model, height, width)
+    labels = check_labels(model, labels, num_images)
     blank = np.zeros((num_images, height, width, 1), np.float32)
-    return generate(model, blank, 0, draw_uniforms(seed, num_images, height, width), method, temperature)[0]
+    return generate(model, blank, 0, draw_uniforms(seed, num_images, height, width), method, temperature, labels)[0]
 
 # %% ../nbs/08_sampling.ipynb #51aafdda
 def plot_samples(samples, # (N, H, W[, 1]) 0/1 images
@@ -511,6 +623,7 @@ def complete(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
              seed:int=0, # seed of the coin flips
              method:str="cached", # "cached" (fast; models without a cached sampler fall back with a warning) or "naive"
              temperature:float=1.0, # logits are divided by this before the sigmoid
+             labels=None, # int (N,) class of each image, for a conditional model (None otherwise)
             ) -> np.ndarray: # float32 (N, num_completions, H, W, 1) of 0/1
     "Redraw every row of `images` from `start_row` on, `num_completions` times, given the rows above."
     _check_sampling_args(method, temperature, seed)
@@ -519,9 +632,11 @@ def complete(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
     _check_model_size(model, height, width)
     start_row = _check_start_row(start_row, height)
     (num_completions,) = check_positive_ints(num_completions=num_completions)
+    labels = check_labels(model, labels, num_images)
     repeated = np.repeat(images, num_completions, axis=0)       # image i -> rows i*K ... i*K + K - 1
     uniforms = draw_uniforms(seed, num_images * num_completions, height, width)
-    completed = generate(model, repeated, start_row * width, uniforms, method, temperature)[0]
+    completed = generate(model, repeated, start_row * width, uniforms, method, temperature,
+                         None if labels is None else np.repeat(labels, num_completions))[0]
     return completed.reshape(num_images, num_completions, height, width, 1)
 
 # %% ../nbs/08_sampling.ipynb #aef9ae4b

@@ -5,10 +5,11 @@
 # %% auto #0
 __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'PRESETS', 'OPTIMIZERS', 'LR_SCHEDULES', 'STRATEGIES', 'EXPECTED_SPLIT_SIZES',
            'PAPER_TEST_NLL', 'RESUMABLE_OVERRIDES', 'nll_nats', 'nats_to_bits_per_dim', 'mnist_sample_splits',
-           'load_training_data', 'resolve_settings', 'choose_strategy', 'choose_precision', 'build_training_model',
-           'make_optimizer', 'make_train_step', 'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images',
-           'evaluate', 'describe_hardware', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars',
-           'save_epoch_samples', 'read_epoch_samples', 'train', 'plot_learning_curves']
+           'mnist_sample_split_labels', 'load_training_data', 'make_labelled_dataset', 'resolve_settings',
+           'choose_strategy', 'choose_precision', 'build_training_model', 'make_optimizer', 'make_train_step',
+           'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images', 'evaluate', 'describe_hardware',
+           'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'save_epoch_samples',
+           'read_epoch_samples', 'train', 'plot_learning_curves']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
 import os, json, math, time, shutil, tempfile, platform
@@ -21,8 +22,9 @@ import keras
 import matplotlib.pyplot as plt
 
 from .data import (check_positive_ints, load_binarized_mnist, load_mnist, load_mnist_sample, binarize_dynamic,
-                                  make_dataset, validate_binary_images)
+                                  make_dataset, validate_binary_images, binarized_mnist_labels, to_intensity, _bernoulli_batch)
 from .models import build_model
+from .gated import is_conditional, check_labels, model_num_classes
 
 # %% ../nbs/06_training.ipynb #f0387094
 def nll_nats(logits, # (B, H, W, 1) Bernoulli logits from a model, any float dtype
@@ -62,21 +64,59 @@ def mnist_sample_splits(seed:int=0, # seed of the fixed split permutation
             "valid": _fixed_binarization(grey[order[first:second]], seed=1),
             "test": _fixed_binarization(grey[order[second:]], seed=2)}
 
+def mnist_sample_split_labels(seed:int=0, # seed of the fixed split permutation (as for mnist_sample_splits)
+                             ) -> dict: # "train", "valid", "test": int64 digit classes, in the order of mnist_sample_splits
+    "The digit classes of the images of `mnist_sample_splits(seed)`."
+    _, labels = load_mnist_sample()
+    order = np.random.default_rng(seed).permutation(len(labels))
+    first, second = SAMPLE_SPLIT_SIZES["train"], SAMPLE_SPLIT_SIZES["train"] + SAMPLE_SPLIT_SIZES["valid"]
+    return {"train": labels[order[:first]].astype(np.int64), "valid": labels[order[first:second]].astype(np.int64),
+            "test": labels[order[second:]].astype(np.int64)}
+
 def load_training_data(data:str="sample", # "sample" (shipped digits), "binarized" (fixed binarized MNIST) or "mnist" (grey MNIST)
                        data_dir=None, # where the full datasets live (see pixelrnn_course.data.get_data_dir)
+                       labels:bool=False, # also return the digit classes, as "train_labels", "valid_labels", "test_labels"
                       ) -> dict: # "train", "valid", "test" arrays and the "binarization" the training set needs
     "The train/valid/test images of a data source; valid and test are always binary float32 (N, H, W, 1)."
+    if data not in DATA_SOURCES: raise ValueError(f"Unknown data source {data!r}; expected one of {DATA_SOURCES}.")
     if data == "sample":
-        return {**mnist_sample_splits(), "binarization": "dynamic"}
+        splits = {**mnist_sample_splits(), "binarization": "dynamic"}
+        classes = mnist_sample_split_labels() if labels else {}
     if data == "binarized":
-        return {split: validate_binary_images(load_binarized_mnist(split, data_dir=data_dir), name=f"binarized_mnist {split}")
-                for split in ("train", "valid", "test")} | {"binarization": "none"}
+        splits = {split: validate_binary_images(load_binarized_mnist(split, data_dir=data_dir), name=f"binarized_mnist {split}")
+                  for split in ("train", "valid", "test")} | {"binarization": "none"}
+        classes = {split: binarized_mnist_labels(split, data_dir=data_dir) for split in ("train", "valid", "test")} if labels else {}
     if data == "mnist":
-        grey_train, _ = load_mnist("train", data_dir=data_dir)
-        grey_test, _ = load_mnist("test", data_dir=data_dir)
-        return {"train": grey_train[:50000], "valid": _fixed_binarization(grey_train[50000:], seed=1),
-                "test": _fixed_binarization(grey_test, seed=2), "binarization": "dynamic"}
-    raise ValueError(f"Unknown data source {data!r}; expected one of {DATA_SOURCES}.")
+        grey_train, train_classes = load_mnist("train", data_dir=data_dir)
+        grey_test, test_classes = load_mnist("test", data_dir=data_dir)
+        splits = {"train": grey_train[:50000], "valid": _fixed_binarization(grey_train[50000:], seed=1),
+                  "test": _fixed_binarization(grey_test, seed=2), "binarization": "dynamic"}
+        classes = {"train": train_classes[:50000], "valid": train_classes[50000:], "test": test_classes} if labels else {}
+    return splits | {f"{split}_labels": np.asarray(values, np.int64) for split, values in classes.items()}
+
+def make_labelled_dataset(images, # as for make_dataset
+                          labels, # int (N,) class of each image
+                          batch_size:int, # images per batch (the last batch may be smaller)
+                          shuffle:bool=True, # reshuffle the order at every epoch
+                          seed:int=0, # seed of the shuffling and of the dynamic binarization
+                          binarization:str="none", # "none" (already binary) or "dynamic" (fresh Bernoulli each epoch)
+                         ) -> tf.data.Dataset:
+    "`make_dataset` for a class-conditional model: batches of (float32 images (B, H, W, 1), int32 labels (B,)), shuffled together."
+    if binarization not in ("none", "dynamic"): raise ValueError(f"binarization must be 'none' or 'dynamic', got {binarization!r}.")
+    check_positive_ints(batch_size=batch_size)
+    array = validate_binary_images(images) if binarization == "none" else to_intensity(images)
+    if array.ndim == 3: array = array[..., None]
+    labels = np.asarray(labels)
+    if labels.shape != (len(array),) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be integers of shape ({len(array)},), one per image; got {labels.dtype} {labels.shape}.")
+    dataset = tf.data.Dataset.from_tensor_slices((array, labels.astype(np.int32)))
+    if shuffle: dataset = dataset.shuffle(len(array), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.batch(int(batch_size))
+    if binarization == "dynamic":
+        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2, drop_remainder=True)
+        dataset = tf.data.Dataset.zip((dataset, seeds)).map(lambda batch, seed_pair: (_bernoulli_batch(batch[0], seed_pair), batch[1]),
+                                                            num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)
 
 # %% ../nbs/06_training.ipynb #232132e8
 PRESETS = {
@@ -198,28 +238,32 @@ def make_optimizer(learning_rate:float=1e-3, # the (initial) step size
     kind = keras.optimizers.RMSprop if optimizer == "rmsprop" else keras.optimizers.Adam
     return kind(learning_rate=learning_rate)
 
+def _images_of(batch):
+    "The images of a batch: the batch itself, or the first item of an (images, labels) batch."
+    return batch[0] if isinstance(batch, (tuple, list)) else batch
+
 def make_train_step(model:keras.Model, # the model, built in strategy.scope()
                     optimizer:keras.optimizers.Optimizer, # its optimizer, built in strategy.scope()
                     strategy:tf.distribute.Strategy=None, # the strategy (default: the current one)
                     clip_norm:float=1.0, # clip the global gradient norm to this (None: no clipping)
                     jit_compile:bool=False, # compile the forward and backward pass with XLA
-                   ): # tf.function: distributed batch -> {"nll": mean nats/image, "grad_norm": norm before clipping}
+                   ): # tf.function: distributed batch (images, or [images, labels]) -> {"nll": mean nats/image, "grad_norm": norm before clipping}
     "A distributed train step on the mean NLL (nats per image) of a batch, with gradient clipping."
     strategy = strategy or tf.distribute.get_strategy()
     if not optimizer.built:   # optimizer variables must exist before the step is traced
         with strategy.scope(): optimizer.build(model.trainable_variables)
 
     @tf.function(jit_compile=jit_compile)
-    def nll_sum_and_gradients(images, global_count):
+    def nll_sum_and_gradients(batch, global_count):
         with tf.GradientTape() as tape:
-            nll_sum = tf.reduce_sum(nll_nats(model(images, training=True), images))
+            nll_sum = tf.reduce_sum(nll_nats(model(batch, training=True), _images_of(batch)))
             share_of_mean = nll_sum / global_count
         return share_of_mean, tape.gradient(share_of_mean, model.trainable_variables)
 
-    def replica_step(images):
+    def replica_step(batch):   # images, or [images, labels] for a conditional model
         context = tf.distribute.get_replica_context()
-        global_count = context.all_reduce("sum", tf.cast(tf.shape(images)[0], tf.float32))
-        share_of_mean, gradients = nll_sum_and_gradients(images, global_count)
+        global_count = context.all_reduce("sum", tf.cast(tf.shape(_images_of(batch))[0], tf.float32))
+        share_of_mean, gradients = nll_sum_and_gradients(batch, global_count)
         gradients = context.all_reduce("sum", gradients)
         gradient_norm = tf.linalg.global_norm(gradients)
         if clip_norm: gradients, _ = tf.clip_by_global_norm(gradients, clip_norm, use_norm=gradient_norm)
@@ -228,8 +272,8 @@ def make_train_step(model:keras.Model, # the model, built in strategy.scope()
         return share_of_mean, gradient_norm
 
     @tf.function
-    def train_step(distributed_images):
-        share_of_mean, gradient_norm = strategy.run(replica_step, args=(distributed_images,))
+    def train_step(distributed_batch):
+        share_of_mean, gradient_norm = strategy.run(replica_step, args=(distributed_batch,))
         return {"nll": strategy.reduce("sum", share_of_mean, axis=None),
                 "grad_norm": strategy.experimental_local_results(gradient_norm)[0]}
     return train_step
@@ -283,27 +327,32 @@ def load_trained_model(path, # a .keras file, or a run directory holding best.ke
 def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to logits
                   images, # binary images (N, H, W) or (N, H, W, 1)
                   batch_size:int=500, # images per forward pass (does not change the result)
+                  labels=None, # int (N,) class of each image, for a conditional model: the NLL given the label
                  ) -> np.ndarray: # float64 (N,): NLL of each image in nats
     "NLL of every image, computed in float32 batches in a fixed order."
     _, height, width, _ = model.inputs[0].shape
     images = validate_binary_images(images, height=height, width=width)
     (batch_size,) = check_positive_ints(batch_size=batch_size)
+    labels = check_labels(model, labels, len(images))
     if getattr(model, "compute_dtype", "float32") != "float32":
         raise ValueError(f"Evaluate a float32 model (this one computes in {model.compute_dtype}); "
                          "load the best.keras that training saves, which is always float32.")
     @tf.function(autograph=False, reduce_retracing=True)
-    def forward(batch): return nll_nats(model(batch, training=False), batch)
-    return np.concatenate([forward(tf.constant(images[start:start + batch_size])).numpy().astype(np.float64)
-                           for start in range(0, len(images), batch_size)])
+    def forward(batch): return nll_nats(model(batch, training=False), _images_of(batch))
+    def batch_at(start):
+        batch = tf.constant(images[start:start + batch_size])
+        return batch if labels is None else [batch, tf.constant(labels[start:start + batch_size])]
+    return np.concatenate([forward(batch_at(start)).numpy().astype(np.float64) for start in range(0, len(images), batch_size)])
 
 def evaluate_images(model, # a Keras model or a path accepted by load_trained_model
                     images, # binary images (N, H, W) or (N, H, W, 1)
                     batch_size:int=500, # images per forward pass
                     split:str="images", # a label for the result
+                    labels=None, # int (N,) class of each image, for a conditional model: the NLL given the label
                    ) -> Evaluation:
     "Mean NLL (nats/image, float32 model) of `model` on the given binary images."
     if isinstance(model, (str, Path)): model = load_trained_model(model)
-    nll = nll_per_image(model, images, batch_size)
+    nll = nll_per_image(model, images, batch_size, labels)
     return Evaluation(float(nll.mean()), float(nll.std(ddof=1) / math.sqrt(len(nll))) if len(nll) > 1 else float("nan"),
                       len(nll), int(np.prod(model.inputs[0].shape[1:3])), split)
 
@@ -312,14 +361,16 @@ def evaluate(model, # a Keras model or a path accepted by load_trained_model
              data_dir=None, # where the datasets live (see pixelrnn_course.data.get_data_dir)
              batch_size:int=500, # images per forward pass
             ) -> Evaluation:
-    "NLL on a whole split of the fixed binarized MNIST, the paper's benchmark (never a prefix)."
+    "NLL on a whole split of the fixed binarized MNIST, the paper's benchmark (never a prefix); a conditional model is given each image's true class."
+    if isinstance(model, (str, Path)): model = load_trained_model(model)
     if split not in EXPECTED_SPLIT_SIZES:
         raise ValueError(f"Unknown split {split!r}; expected one of {sorted(EXPECTED_SPLIT_SIZES)}.")
     images = load_binarized_mnist(split, data_dir=data_dir)
     if len(images) != EXPECTED_SPLIT_SIZES[split]:
         raise ValueError(f"binarized MNIST {split} has {len(images)} images, expected all {EXPECTED_SPLIT_SIZES[split]}; "
                          "re-download the dataset (see pixelrnn_course.data).")
-    return evaluate_images(model, images, batch_size, split=f"binarized MNIST {split}")
+    labels = binarized_mnist_labels(split, data_dir=data_dir) if is_conditional(model) else None
+    return evaluate_images(model, images, batch_size, split=f"binarized MNIST {split}", labels=labels)
 
 # %% ../nbs/06_training.ipynb #e92bc3ae
 def describe_hardware() -> str:
@@ -418,7 +469,8 @@ def save_epoch_samples(model, # the model being trained
     "Draw `num_images` samples from `model` and store them as packed bits in `out_dir/samples/epoch_NNN.npz`."
     from .sampling import sample              # the sampling chapter comes later; only this helper needs it
     height, width = model.inputs[0].shape[1:3]
-    images = sample(model, num_images, height, width, seed=0)
+    labels = np.arange(num_images) % model_num_classes(model) if is_conditional(model) else None   # classes 0, 1, ... in turn
+    images = sample(model, num_images, height, width, seed=0, labels=labels)
     path = Path(out_dir) / "samples" / f"epoch_{epoch:03d}.npz"
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, bits=np.packbits(images.astype(np.uint8).ravel()), shape=images.shape)
@@ -471,7 +523,8 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
     is_chief = resolver is None or resolver.task_type in (None, "chief") or (
         resolver.task_type == "worker" and resolver.task_id == 0 and "chief" not in resolver.cluster_spec().as_dict())
 
-    datasets = load_training_data(settings["data"], data_dir)
+    conditional = settings["model_hparams"].get("num_classes") is not None   # the model takes [images, labels]
+    datasets = load_training_data(settings["data"], data_dir, labels=conditional)
     train_images, valid_images = datasets["train"][:settings["train_subset"]], datasets["valid"]
     height, width = valid_images.shape[1:3]
     keras.utils.set_random_seed(settings["seed"])
@@ -504,8 +557,9 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
     train_step = make_train_step(model, optimizer, strategy, settings["clip_norm"], jit_compile)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    valid_dataset = strategy.experimental_distribute_dataset(
-        make_dataset(valid_images, 500, shuffle=False).with_options(options))
+    valid_dataset = strategy.experimental_distribute_dataset((
+        make_labelled_dataset(valid_images, datasets["valid_labels"], 500, shuffle=False) if conditional
+        else make_dataset(valid_images, 500, shuffle=False)).with_options(options))
     valid_step = _make_valid_step(model, strategy)
     valid_nll = history[-1]["valid_nll"] if history else float("nan")
     hardware = describe_hardware()
@@ -514,14 +568,17 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
         for epoch in range(int(epoch_counter.numpy()) + 1, settings["epochs"] + 1):
             started = time.time()
             epoch_seed = int(data_rng.uniform_full_int([], dtype=tf.int64).numpy() % (2 ** 31))
-            dataset = make_dataset(train_images, settings["batch_size"], shuffle=True, seed=epoch_seed,
-                                   binarization=datasets["binarization"]).with_options(options)
+            dataset = (make_labelled_dataset(train_images, datasets["train_labels"][:settings["train_subset"]], settings["batch_size"],
+                                             shuffle=True, seed=epoch_seed, binarization=datasets["binarization"]) if conditional
+                       else make_dataset(train_images, settings["batch_size"], shuffle=True, seed=epoch_seed,
+                                         binarization=datasets["binarization"])).with_options(options)
             progress = keras.utils.Progbar(steps_per_epoch, verbose=1 if verbose else 0, stateful_metrics=["nll"])
             if verbose: print(f"Epoch {epoch}/{settings['epochs']}")
             nll_total, seen = 0.0, 0
             for step, batch in enumerate(strategy.experimental_distribute_dataset(dataset), 1):
                 global_step = int(optimizer.iterations.numpy()) + 1
-                if nan_at_step == global_step: batch = strategy.run(lambda images: images * float("nan"), args=(batch,))
+                if nan_at_step == global_step:
+                    batch = strategy.run(lambda batch: (batch[0] * float("nan"), batch[1]) if conditional else batch * float("nan"), args=(batch,))
                 result = train_step(batch)
                 nll = float(result["nll"].numpy())
                 if not math.isfinite(nll):
@@ -566,7 +623,7 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
 def _make_valid_step(model, strategy):
     "A tf.function summing the NLL of a distributed dataset over all replicas (float)."
     @tf.function(reduce_retracing=True)
-    def replica_sum(images): return tf.reduce_sum(nll_nats(model(images, training=False), images))
+    def replica_sum(batch): return tf.reduce_sum(nll_nats(model(batch, training=False), _images_of(batch)))
     def valid_sum(distributed_dataset):
         total = 0.0
         for batch in distributed_dataset:
