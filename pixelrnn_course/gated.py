@@ -22,7 +22,7 @@ STACKS = ("vertical", "horizontal")
 
 @keras.saving.register_keras_serializable(package="pixelrnn_course")
 class StackConv2D(keras.layers.Layer):
-    "A convolution that reads only the rows above (vertical stack) or only the pixels to the left (horizontal stack)."
+    "A convolution over the rows above and its own row (vertical stack) or the pixels to the left and its own (horizontal stack); `shift=1` leaves out its own row (pixel)."
     def __init__(self,
                  filters:int, # output channels
                  kernel_size:int, # odd n: the vertical kernel is (n//2 + 1) x n, the horizontal one 1 x (n//2 + 1)
