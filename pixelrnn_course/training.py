@@ -418,7 +418,7 @@ def save_epoch_samples(model, # the model being trained
                        num_images:int=16, # how many images to draw (seed 0)
                       ) -> Path:
     "Draw `num_images` samples from `model` and store them as packed bits in `out_dir/samples/epoch_NNN.npz`."
-    from .sampling import sample              # the sampling chapter comes later; only this helper needs it
+    from pixelrnn_course.sampling import sample   # the sampling chapter comes later; only this helper needs it
     height, width = model.inputs[0].shape[1:3]
     images = sample(model, num_images, height, width, seed=0)
     path = Path(out_dir) / "samples" / f"epoch_{epoch:03d}.npz"
@@ -609,7 +609,8 @@ def plot_epoch_samples(run_dir, # a run directory written by train
     samples = read_epoch_samples(run_dir)
     if not samples: raise ValueError(f"{run_dir} has no samples/epoch_*.npz; train it with epoch_samples > 0.")
     epochs = sorted(samples)
-    shown = sorted({epochs[round(i * (len(epochs) - 1) / max(num_epochs - 1, 1))] for i in range(min(num_epochs, len(epochs)))})
+    count = min(num_epochs, len(epochs))
+    shown = sorted({epochs[round(i * (len(epochs) - 1) / max(count - 1, 1))] for i in range(count)})
     fig, axes = plt.subplots(len(shown), num_images, figsize=(num_images * 0.7, len(shown) * 0.75 + 0.3), dpi=80, squeeze=False)
     for row, epoch in zip(axes, shown):
         for column, (axis, image) in enumerate(zip(row, samples[epoch][:num_images])):
