@@ -83,11 +83,11 @@ PAPER_CONFIGURATIONS = {
     "diagonal_bilstm_7x16": dict(model="diagonal_bilstm", hparams=dict(hidden_channels=16, num_layers=7),
                                  paper_test_nll=79.20, paper_label="Diagonal BiLSTM (7 layers, h = 16)", sizes="the paper's"),
     # The gated PixelCNN's paper (van den Oord et al., NeurIPS 2016) reports no MNIST result: paper_test_nll is None.
-    "gated_pixelcnn": dict(model="gated_pixelcnn", hparams=dict(hidden_channels=32, num_layers=10), paper_test_nll=None,
-                           paper_label="Gated PixelCNN", sizes="the course's choice (h and depth of the PixelCNN's)"),
-    "gated_pixelcnn_conditional": dict(model="gated_pixelcnn", hparams=dict(hidden_channels=32, num_layers=10, num_classes=10),
+    "gated_pixelcnn": dict(model="gated_pixelcnn", hparams=dict(hidden_channels=24, num_layers=10), paper_test_nll=None,
+                           paper_label="Gated PixelCNN", sizes="the course's choice (the PixelCNN's depth, fewer features: its two stacks cost more per feature)"),
+    "gated_pixelcnn_conditional": dict(model="gated_pixelcnn", hparams=dict(hidden_channels=24, num_layers=10, num_classes=10),
                                        paper_test_nll=None, paper_label="Conditional gated PixelCNN (digit class)",
-                                       sizes="the course's choice (h and depth of the PixelCNN's)"),
+                                       sizes="the course's choice (the PixelCNN's depth, fewer features: its two stacks cost more per feature)"),
 }
 
 def build_configuration(name:str, # a key of PAPER_CONFIGURATIONS, e.g. "diagonal_bilstm_1x32"
