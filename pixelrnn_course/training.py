@@ -138,6 +138,7 @@ def make_optimizer(learning_rate:float=1e-3, # the (initial) step size
     kind = keras.optimizers.RMSprop if optimizer == "rmsprop" else keras.optimizers.Adam
     return kind(learning_rate=learning_rate)
 
+# %% ../nbs/06_training.ipynb #4ee8a2ab
 def make_train_step(model:keras.Model, # the model, built in strategy.scope()
                     optimizer:keras.optimizers.Optimizer, # its optimizer, built in strategy.scope()
                     strategy:tf.distribute.Strategy=None, # the strategy (default: the current one)
@@ -194,7 +195,7 @@ class Evaluation:
                 f"({self.bits_per_dim:.4f} bits/dim) on {self.num_images} images")
 
     def table(self, name:str="this model") -> str:
-        "A markdown table of this result beside the paper's test NLLs on binarized MNIST (Table 6)."
+        "A markdown table of this result beside the paper's test NLLs on binarized MNIST (its MNIST table)."
         rows = [f"| {name} ({self.split}, {self.num_images} images) | {self.nll_nats:.2f} |"]
         rows += [f"| {model} (paper, binarized MNIST test) | {nll:.2f} |" for model, nll in PAPER_TEST_NLL.items()]
         return "| model | NLL (nats/image) |\n|---|---|\n" + "\n".join(rows)
@@ -203,6 +204,7 @@ class Evaluation:
 
 PAPER_TEST_NLL = {"PixelCNN": 81.30, "Row LSTM": 80.54, "Diagonal BiLSTM": 79.20}
 
+# %% ../nbs/06_training.ipynb #55266d15
 def load_trained_model(path, # a .keras file, or a run directory holding best.keras
                       ) -> keras.Model:
     "Load a trained model saved by `train`, with a clear error when the file is missing or not a course model."
@@ -220,6 +222,7 @@ def load_trained_model(path, # a .keras file, or a run directory holding best.ke
                          "images to (H, W, 1) logits; pass a checkpoint written by pixelrnn_course training.")
     return model
 
+# %% ../nbs/06_training.ipynb #bb1c38ac
 def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to logits
                   images, # binary images (N, H, W) or (N, H, W, 1)
                   batch_size:int=500, # images per forward pass (does not change the result)
@@ -397,6 +400,7 @@ def _is_chief(strategy) -> bool:
     return resolver is None or resolver.task_type in (None, "chief") or (
         resolver.task_type == "worker" and resolver.task_id == 0 and "chief" not in resolver.cluster_spec().as_dict())
 
+# %% ../nbs/06_training.ipynb #dd0e9555
 def start_run(out_dir:Path, # the run directory
               settings:dict, # from _run_settings
               resuming:bool, # restore the latest checkpoint of out_dir
@@ -433,7 +437,6 @@ def start_run(out_dir:Path, # the run directory
         manager = tf.train.CheckpointManager(checkpoint, str(checkpoint_dir), max_to_keep=1)
     return RunState(out_dir, settings, datasets, train_images, model, optimizer, strategy, epoch, best_valid, data_rng,
                     manager, is_chief, checkpoint_dir, steps_per_epoch)
-
 
 # %% ../nbs/06_training.ipynb #089860e9
 def _shard_by_data(dataset:tf.data.Dataset) -> tf.data.Dataset:
@@ -494,6 +497,7 @@ def _make_valid_step(run:RunState):
         return total / len(images)
     return valid_nll
 
+# %% ../nbs/06_training.ipynb #cc8d9afa
 def finish_epoch(run:RunState, # from start_run
                  record:dict, # the epoch's line of metrics.jsonl (epoch, train_nll, valid_nll, ...)
                  history:list, # the lines of the epochs before; record is appended
@@ -523,7 +527,6 @@ def epoch_record(run:RunState, epoch:int, train_nll:float, seen:int, valid_nll:f
                 best_valid_nll=min(valid_nll, float(run.best_valid.numpy())), seconds=round(seconds, 2),
                 images_per_second=round(seen / seconds, 1), steps=int(run.optimizer.iterations.numpy()),
                 learning_rate=float(run.optimizer.learning_rate.numpy()), hardware=hardware)
-
 
 # %% ../nbs/06_training.ipynb #953b5eb0
 def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.build_model
