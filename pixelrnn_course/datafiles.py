@@ -77,7 +77,7 @@ def file_digest(
                          "truncated. Delete it and download it again.") from error
     return digest.hexdigest()
 
-
+# %% ../nbs/11_data_files.ipynb #ebfc9e20
 def expected_checksum(
     filename: str,  # file name, without folder
     checksums: dict | None = None,  # extra "name": "algorithm:hex" entries, over CHECKSUMS
@@ -131,7 +131,7 @@ def _fetch_into(url: str, part: Path, timeout: float) -> bool:
             shutil.copyfileobj(response, file, 1 << 20)
     return resumed
 
-
+# %% ../nbs/11_data_files.ipynb #4e9fa8e0
 def download_file(
     url: str,  # where to download from (http, https or file URL)
     destination: str | os.PathLike,  # final path; data first goes to destination.part
@@ -177,7 +177,7 @@ def _is_writable(folder: Path) -> bool:
 def _unique(items):
     return list(dict.fromkeys(items))
 
-
+# %% ../nbs/11_data_files.ipynb #f8604300
 def fetch_files(
     filenames: Sequence[str],  # official file names, e.g. ["t10k-images-idx3-ubyte.gz", ...]
     subdir: str,  # subfolder of the data folder, e.g. "mnist"
@@ -217,7 +217,7 @@ def fetch_files(
         raise FileNotFoundError(_missing_message(missing, subdir, folders, base_urls, roots[0], []))
     return [found[name] for name in filenames]
 
-
+# %% ../nbs/11_data_files.ipynb #f37fb49e
 def _missing_message(missing, subdir, folders, base_urls, data_root, failures) -> str:
     "The error message for files that are neither on disk nor downloadable."
     lines = [f"Missing data file(s): {', '.join(missing)}.",
@@ -265,7 +265,7 @@ def read_idx(
                          f"{len(data)}. Delete it and download it again.")
     return np.frombuffer(data, dtype, offset=header_size).reshape(shape).astype(dtype.newbyteorder("="))
 
-
+# %% ../nbs/11_data_files.ipynb #bc4805e1
 def write_idx(
     path: str | os.PathLike,  # output file; gzip-compressed if the name ends with .gz
     array: np.ndarray,  # array of a dtype IDX supports (uint8, int8, int16, int32, float32, float64)
@@ -324,7 +324,7 @@ def read_amat(
                          "truncated or corrupt; delete it and download it again.")
     return (text[is_digit] - ord("0")).reshape(-1, height, width)
 
-
+# %% ../nbs/11_data_files.ipynb #ab7a67ab
 def write_amat(
     path: str | os.PathLike,  # output file; gzip-compressed if the name ends with .gz
     images,  # (N, H, W) array of 0/1

@@ -46,6 +46,7 @@ def _dim(tensor, axis):
     size = tensor.shape[axis]
     return size if size is not None else tf.shape(tensor)[axis]
 
+# %% ../nbs/03_pixelrnn.ipynb #4e96219d
 def lstm_lines(step_gates:list, # per step t, (n_t, B, 4S) gate pre-activations from the input, for positions lo_t..hi_t
                state_kernels:list, # per offset, an (S, 4S) state-to-state kernel
                offsets:tuple, # step t reads the hidden state of step t-1 at positions p + offset
@@ -89,7 +90,6 @@ def lstm_lines(step_gates:list, # per step t, (n_t, B, 4S) gate pre-activations 
         previous_lo, previous_hi = lo, hi
     return outputs
 
-
 # %% ../nbs/03_pixelrnn.ipynb #0181440d
 def _static_size(inputs, layer):
     "The static (height, width) of a 4D input: the layers unroll their loops over it."
@@ -111,6 +111,7 @@ class _InitialState:
         zeros = tf.zeros([self.hidden_channels])
         return zeros, zeros
 
+# %% ../nbs/03_pixelrnn.ipynb #79f34f93
 @keras.saving.register_keras_serializable(package="pixelrnn_course")
 class RowLSTM(_InitialState, keras.layers.Layer):
     "Row LSTM: a masked 1 x k input-to-state convolution and a width-k 1D state-to-state convolution, row by row."
@@ -162,7 +163,6 @@ class RowLSTM(_InitialState, keras.layers.Layer):
         return {**super().get_config(), "hidden_channels": self.hidden_channels, "kernel_size": self.kernel_size,
                 "mask_type": self.mask_type, "color_groups": self.color_groups, "gate_activation": self.gate_activation,
                 "learned_initial_state": self.learned_initial_state}
-
 
 # %% ../nbs/03_pixelrnn.ipynb #ffb7e99b
 def _check_map(tensor, what):
