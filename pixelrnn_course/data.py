@@ -291,13 +291,17 @@ def _labels_file(split, data_dir):
 
 def binarized_mnist_labels(split:str="train", # "train", "valid" or "test" split of the fixed binarized MNIST
                            data_dir=None, # data folder (default: see get_data_dir)
-                           recompute:bool=False, # match again even if the labels file exists
+                           recompute:bool=False, # match again, even if a labels file exists (the package ships one for all three splits)
                           ) -> np.ndarray: # int64 (N,) digit class 0..9 of each image, in the file's order
     "The digit class of every fixed binarized MNIST image, recovered by matching it to its grey MNIST source."
     _check_split(split, BINARIZED_MNIST_SPLITS, "binarized MNIST")
     path = _labels_file(split, data_dir)
     if path.is_file() and not recompute:
         with np.load(path) as saved: return saved["labels"].astype(np.int64)
+    if not recompute:                                   # the package ships the result of this matching
+        shipped = importlib.resources.files("pixelrnn_course") / "assets" / "binarized_mnist_labels.npz"
+        with importlib.resources.as_file(shipped) as shipped_path, np.load(shipped_path) as labels:
+            return labels[split].astype(np.int64)
     binary = load_binarized_mnist(split, data_dir=data_dir)
     grey, grey_labels = load_mnist(BINARIZED_MNIST_SOURCES[split], data_dir=data_dir)
     source, margin = bernoulli_match(binary, grey)
