@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
+import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 # %% auto #0
@@ -69,7 +70,7 @@ def show_images(
     nrows = -(-len(images) // ncols)
     ncols = min(ncols, len(images))
     title_space = 0.25 if titles is not None else 0.0
-    figure = Figure(figsize=(ncols * scale, nrows * (scale + title_space) + (0.35 if title else 0)), dpi=80)
+    figure = plt.figure(figsize=(ncols * scale, nrows * (scale + title_space) + (0.35 if title else 0)), dpi=80)
     axes = figure.subplots(nrows, ncols, squeeze=False)
     for index, axis in enumerate(axes.flat):
         axis.set_axis_off()
@@ -81,6 +82,7 @@ def show_images(
     if title:
         figure.suptitle(title, fontsize=11)
     figure.tight_layout(pad=0.2)
+    plt.close(figure)   # a pyplot figure, so Jupyter's inline backend draws it; closed, so only once: as the value
     return figure
 
 # %% ../nbs/00_data.ipynb #36217edd

@@ -416,7 +416,7 @@ def save_epoch_samples(model, # the model being trained
                        num_images:int=16, # how many images to draw (seed 0)
                       ) -> Path:
     "Draw `num_images` samples from `model` and store them as packed bits in `out_dir/samples/epoch_NNN.npz`."
-    from .sampling import sample              # the sampling chapter comes later; only this helper needs it
+    from pixelrnn_course.sampling import sample   # the sampling chapter comes later; only this helper needs it
     height, width = model.inputs[0].shape[1:3]
     images = sample(model, num_images, height, width, seed=0)
     path = Path(out_dir) / "samples" / f"epoch_{epoch:03d}.npz"
