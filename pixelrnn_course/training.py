@@ -8,7 +8,7 @@ __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'PRESETS', 'OPTIMIZERS', 'LR_SC
            'load_training_data', 'resolve_settings', 'choose_strategy', 'choose_precision', 'build_training_model',
            'make_optimizer', 'make_train_step', 'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images',
            'evaluate', 'describe_hardware', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars',
-           'save_epoch_samples', 'read_epoch_samples', 'train', 'plot_learning_curves']
+           'save_epoch_samples', 'read_epoch_samples', 'train', 'plot_learning_curves', 'plot_epoch_samples']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
 import os, json, math, time, shutil, tempfile, platform
@@ -283,6 +283,7 @@ def load_trained_model(path, # a .keras file, or a run directory holding best.ke
 def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to logits
                   images, # binary images (N, H, W) or (N, H, W, 1)
                   batch_size:int=500, # images per forward pass (does not change the result)
+                  graph:bool=True, # trace the forward pass once (False: run eagerly, quicker for a few batches of a deep PixelRNN)
                  ) -> np.ndarray: # float64 (N,): NLL of each image in nats
     "NLL of every image, computed in float32 batches in a fixed order."
     _, height, width, _ = model.inputs[0].shape
@@ -291,8 +292,8 @@ def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to lo
     if getattr(model, "compute_dtype", "float32") != "float32":
         raise ValueError(f"Evaluate a float32 model (this one computes in {model.compute_dtype}); "
                          "load the best.keras that training saves, which is always float32.")
-    @tf.function(autograph=False, reduce_retracing=True)
     def forward(batch): return nll_nats(model(batch, training=False), batch)
+    if graph: forward = tf.function(forward, autograph=False, reduce_retracing=True)
     return np.concatenate([forward(tf.constant(images[start:start + batch_size])).numpy().astype(np.float64)
                            for start in range(0, len(images), batch_size)])
 
@@ -300,10 +301,11 @@ def evaluate_images(model, # a Keras model or a path accepted by load_trained_mo
                     images, # binary images (N, H, W) or (N, H, W, 1)
                     batch_size:int=500, # images per forward pass
                     split:str="images", # a label for the result
+                    graph:bool=True, # see nll_per_image
                    ) -> Evaluation:
     "Mean NLL (nats/image, float32 model) of `model` on the given binary images."
     if isinstance(model, (str, Path)): model = load_trained_model(model)
-    nll = nll_per_image(model, images, batch_size)
+    nll = nll_per_image(model, images, batch_size, graph)
     return Evaluation(float(nll.mean()), float(nll.std(ddof=1) / math.sqrt(len(nll))) if len(nll) > 1 else float("nan"),
                       len(nll), int(np.prod(model.inputs[0].shape[1:3])), split)
 
@@ -594,5 +596,26 @@ def plot_learning_curves(runs:dict, # name -> run directory holding a metrics.js
     by_epoch.xaxis.get_major_locator().set_params(integer=True)
     by_epoch.legend(fontsize=8); fig.suptitle("validation (solid) and training (dashed) NLL", fontsize=10)
     fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+# %% ../nbs/06_training.ipynb #3f3de558
+def plot_epoch_samples(run_dir, # a run directory written by train
+                       num_epochs:int=5, # how many epochs to show, spread from the first saved to the last
+                       num_images:int=8, # samples per epoch
+                       title:str=None, # figure title (default: the run's folder name)
+                      ):
+    "A grid of the samples a run saved after some of its epochs: one row per epoch."
+    samples = read_epoch_samples(run_dir)
+    if not samples: raise ValueError(f"{run_dir} has no samples/epoch_*.npz; train it with epoch_samples > 0.")
+    epochs = sorted(samples)
+    count = min(num_epochs, len(epochs))
+    shown = sorted({epochs[round(i * (len(epochs) - 1) / max(count - 1, 1))] for i in range(count)})
+    fig, axes = plt.subplots(len(shown), num_images, figsize=(num_images * 0.7, len(shown) * 0.75 + 0.3), dpi=80, squeeze=False)
+    for row, epoch in zip(axes, shown):
+        for column, (axis, image) in enumerate(zip(row, samples[epoch][:num_images])):
+            axis.imshow(image[..., 0], cmap="gray", vmin=0, vmax=1, interpolation="nearest"); axis.set_xticks([]); axis.set_yticks([])
+        row[0].set_ylabel(f"epoch {epoch}", rotation=0, ha="right", va="center", fontsize=9)
+    fig.suptitle(title or Path(run_dir).name, fontsize=10)
     plt.close(fig)
     return fig
