@@ -347,7 +347,7 @@ class SkipFlaggedCells:
         skipped = sorted(cell_flags(lines) & self.notes.keys())
         return [f"print({self.notes[skipped[0]]!r})\n"] if skipped else lines
 
-def setup_notebook(run_slow:bool=False, # run the `#| slow` cells too (and the `#| gpu` ones where there is a GPU)
+def setup_notebook(run_slow:bool=False, # run the slow cells too (and the GPU ones, where there is a GPU)
                   ):
     "Make Run All quiet and quick in Jupyter: import TensorFlow quietly, skip flagged cells with a one-line note."
     import_tensorflow_quietly()
