@@ -92,9 +92,11 @@ def wait_for(page, predicate, timeout, what):
     raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what} (last state: {state})")
 
 
-def check_outputs(cells) -> list:
+def check_outputs(cells, slow=False) -> list:
     "Problems in the notebook model after Run All: cells not run, errors, stderr, figures shown as text."
     problems = []
+    if slow: problems += [f"cell {cell['index']} was skipped, though the slow cells were asked for" for cell in cells
+                          if any("Skipped a slow cell" in "".join(output.get("text", "")) for output in cell["outputs"])]
     code = [cell for cell in cells if cell["type"] == "code" and cell["source"].strip()]
     not_run = [cell["index"] for cell in code if cell["count"] is None]
     if not_run: problems.append(f"{len(not_run)} of {len(code)} code cells did not run (first: cell {not_run[0]})")
@@ -200,16 +202,20 @@ def finished(run, timeout: float) -> bool:
     return False
 
 
-def finish_run(run, shots: Path):
+def finish_run(run, shots: Path, slow=False):
     "Check what Run All left in the notebook and on the page, take screenshots, close the page."
     page, name = run["page"], run["notebook"].stem
     try:
         if not run["problems"]:
             state = page.evaluate(js_state)
             run["problems"] += [f"a dialog appeared: {dialog!r}" for dialog in state["dialogs"]]
-            run["problems"] += check_outputs(page.evaluate(js_cells))
+            cells = page.evaluate(js_cells)
+            run["problems"] += check_outputs(cells, slow)
             page_problems, run["notes"] = check_page(page, name, shots)
             run["problems"] += page_problems
+            skipped = sum(any(text in "".join(output.get("text", "")) for output in cell["outputs"]
+                              for text in ("Skipped a slow cell", "Skipped a GPU cell")) for cell in cells)
+            if skipped: run["notes"].append(f"{skipped} slow or GPU cells skipped with a note")
     except Exception as error:
         run["problems"].append(f"{type(error).__name__}: {str(error)[:300]}")
     finally:
@@ -258,7 +264,7 @@ def main():
                         active.append(start_run(browser, url, token, pending.pop(0)))
                     for run in [run for run in active if run["problems"] or finished(run, args.timeout)]:
                         active.remove(run)
-                        finish_run(run, shots)
+                        finish_run(run, shots, args.slow)
                         print(f"{'FAIL' if run['problems'] else 'ok  '} {run['notebook'].name} "
                               f"({time.time() - run['started']:.0f} s)" + "".join(f"; {note}" for note in run["notes"]), flush=True)
                         for problem in run["problems"]: print(f"     - {problem}", flush=True)
