@@ -219,7 +219,9 @@ def finish_run(run, shots: Path, slow=False):
     except Exception as error:
         run["problems"].append(f"{type(error).__name__}: {str(error)[:300]}")
     finally:
-        try: page.screenshot(path=str(shots / f"{name}-end.png"))
+        try:
+            page.locator(".jp-Notebook .jp-Cell").last.scroll_into_view_if_needed(timeout=5000)
+            page.screenshot(path=str(shots / f"{name}-end.png"))
         except Exception: pass
         page.close()
 
