@@ -18,7 +18,7 @@ from result_log import ResultLog
 import numpy as np
 import tensorflow as tf
 import keras
-from pixelrnn_course.training import build_training_model, describe_hardware
+from pixelrnn_course.gpu import build_training_model, describe_hardware
 from pixelrnn_course.pixelrnn import DiagonalBiLSTM
 
 MODELS = {"pixelcnn": dict(hidden_channels=16, num_residual_blocks=7),   # the LSTMs' size: h = 16, 7 blocks
