@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
+import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from .datafiles import *  # files on disk: get_data_dir, fetch_files, read_idx, read_amat (the appendix)
@@ -63,7 +64,7 @@ def show_images(
     nrows = -(-len(images) // ncols)
     ncols = min(ncols, len(images))
     title_space = 0.25 if titles is not None else 0.0
-    figure = Figure(figsize=(ncols * scale, nrows * (scale + title_space) + (0.35 if title else 0)), dpi=80)
+    figure = plt.figure(figsize=(ncols * scale, nrows * (scale + title_space) + (0.35 if title else 0)), dpi=80)
     axes = figure.subplots(nrows, ncols, squeeze=False)
     for index, axis in enumerate(axes.flat):
         axis.set_axis_off()
@@ -75,6 +76,7 @@ def show_images(
     if title:
         figure.suptitle(title, fontsize=11)
     figure.tight_layout(pad=0.2)
+    plt.close(figure)   # a pyplot figure, so Jupyter's inline backend draws it; closed, so only once: as the value
     return figure
 
 # %% ../nbs/00_data.ipynb #42b7216c

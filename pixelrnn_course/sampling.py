@@ -16,6 +16,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import tensorflow as tf
 import keras
+import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from .data import validate_binary_images, show_images, check_positive_ints
 from .masking import MaskedConv2D, causal_mask
@@ -598,13 +599,14 @@ def plot_generation(image, # one (H, W[, 1]) 0/1 image, as returned by sample
     (num_frames,) = check_positive_ints(num_frames=num_frames)
     height, width = image.shape
     steps = np.linspace(0, height * width, num_frames).round().astype(int)
-    figure = Figure(figsize=(1.3 * num_frames, 1.5), dpi=80)
+    figure = plt.figure(figsize=(1.3 * num_frames, 1.5), dpi=80)
     for axis, step in zip(figure.subplots(1, num_frames, squeeze=False)[0], steps):
         frame = image.copy().reshape(-1)
         frame[step:] = 0.5
         axis.imshow(frame.reshape(height, width), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         axis.set_title(f"{step} pixels", fontsize=9); axis.set_axis_off()
     figure.tight_layout(pad=0.2)
+    plt.close(figure)   # a pyplot figure, so Jupyter's inline backend draws it; closed, so only once: as the value
     return figure
 
 # %% ../nbs/08_sampling.ipynb #356289be
@@ -658,7 +660,7 @@ def plot_completions(images, # (N, H, W[, 1]) the original 0/1 images
     validate_binary_images(completions.reshape(-1, height, width, 1), "completions")
     occluded = images[..., 0].copy()
     occluded[:, start_row:] = 0.5
-    figure = Figure(figsize=(scale * (num_completions + 2), scale * num_images + 0.3), dpi=80)
+    figure = plt.figure(figsize=(scale * (num_completions + 2), scale * num_images + 0.3), dpi=80)
     axes = figure.subplots(num_images, num_completions + 2, squeeze=False)
     for row in range(num_images):
         pictures = [images[row, ..., 0], occluded[row]] + [completions[row, k, ..., 0] for k in range(num_completions)]
@@ -668,6 +670,7 @@ def plot_completions(images, # (N, H, W[, 1]) the original 0/1 images
             axis.set_axis_off()
             if row == 0: axis.set_title(["original", "occluded"][column] if column < 2 else f"sample {column - 1}", fontsize=9)
     figure.tight_layout(pad=0.2)
+    plt.close(figure)   # a pyplot figure, so Jupyter's inline backend draws it; closed, so only once: as the value
     return figure
 
 # %% ../nbs/08_sampling.ipynb #45058f2b
