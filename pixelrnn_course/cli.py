@@ -210,6 +210,7 @@ def command_evaluate(args:argparse.Namespace, # options parsed by build_parser()
     print(result)
     print(result.table(args.pretrained or str(args.checkpoint)))
 
+# %% ../nbs/10_cli.ipynb #a2dfa0bc
 def command_sample(args:argparse.Namespace, # options parsed by build_parser()
                    ):
     "`pixelrnn-course sample`: draw `--n` images from a model and save them as one PNG grid."
@@ -276,6 +277,7 @@ def _demo_shipped(args):
               f"paper {metadata['paper_test_nll']}")
     print(f"samples_NAME.png and completions_NAME.png written to {args.out}")
 
+# %% ../nbs/10_cli.ipynb #b2bd21e3
 def _demo_training(args):
     "The --train demo: train the quick PixelCNN on the shipped sample, then sample, complete and evaluate it."
     from pixelrnn_course.training import train, evaluate_images

@@ -215,7 +215,7 @@ def _bernoulli_batch(probabilities, seed_pair):
     "Draw a 0/1 float32 batch from Bernoulli(probabilities) with a stateless seed."
     return tf.cast(tf.random.stateless_uniform(tf.shape(probabilities), seed=seed_pair) < probabilities, tf.float32)
 
-
+# %% ../nbs/00_data.ipynb #da470f21
 def make_dataset(
     images,  # binary (N, H, W[, 1]) for "none"; grey uint8 0..255 or floats in [0, 1] otherwise
     batch_size: int,  # images per batch (the last batch may be smaller)

@@ -195,6 +195,7 @@ def check_labels(model, # the model the labels are for
         raise ValueError(f"labels must lie in [0, {num_classes}) for this model, got values from {array.min()} to {array.max()}.")
     return array.astype(np.int32)
 
+# %% ../nbs/04_gated_pixelcnn.ipynb #f4b1732f
 @keras.saving.register_keras_serializable(package="pixelrnn_course")
 class ConditionalPixelModel(PixelModel):
     "A functional Keras model of `[images, labels]` to per-pixel logits that checks both inputs."

@@ -79,6 +79,7 @@ def _naive_function(model, height, width, batch):
     functions[key] = naive_loop
     return naive_loop
 
+# %% ../nbs/08_sampling.ipynb #116d39c4
 def naive_generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logits (B, H, W, 1)
                    images:np.ndarray, # float32 (B, H, W, 1): the first num_given pixels are kept
                    num_given:int, # pixels kept, in raster order (0: sample from scratch)
@@ -132,6 +133,7 @@ def _numbered_layers(model, prefix, layer_class=keras.layers.Layer):
         layers.append(model.get_layer(f"{prefix}_{len(layers)}"))
     return layers
 
+# %% ../nbs/08_sampling.ipynb #244177f2
 def _pixelcnn_layers(model, height, width):
     "The residual blocks of a `build_pixelcnn` model as tap tables and matrices, and their names; None if it has none."
     blocks = _numbered_layers(model, "residual_block")
@@ -148,6 +150,7 @@ def _pixelcnn_layers(model, height, width):
 
 _PLANS = {"pixelcnn": _pixelcnn_layers}   # kind of model -> reads its middle layers (the PixelRNN kinds are added below)
 
+# %% ../nbs/08_sampling.ipynb #3b688f97
 def cached_plan(model, # a Keras model
                 height:int, # image height
                 width:int, # image width
@@ -216,6 +219,7 @@ def _pixelcnn_at(plan, t, features, caches):
 _STEPS = {"pixelcnn": _Steps(_pixelcnn_start, _pixelcnn_at)}   # kind of model -> its steps (the PixelRNN and gated kinds are added below)
 _TAKES_LABELS = set()   # kinds whose plans get the batch's labels (the gated PixelCNN, below)
 
+# %% ../nbs/08_sampling.ipynb #9b6db64c
 def _cached_steps(images, uniforms, num_given, temperature, tensors, static):
     "One pass over the pixels, computing every layer at the current position only."
     plan = {**tensors, **dict(static)}
@@ -241,6 +245,7 @@ def _cached_steps(images, uniforms, num_given, temperature, tensors, static):
                                                    (tf.constant(0), pixel_cache, steps.start(plan, batch, num_pixels), logit_cache))
     return tf.transpose(pixel_cache.gather(tf.range(num_pixels))[:, :, 0]), tf.transpose(logit_cache.stack())
 
+# %% ../nbs/08_sampling.ipynb #0bf15f1d
 def _split_plan(plan):
     "The plan's Python settings (kind, width, ...), fixed in the compiled loop, and its tensors, passed to it."
     static = tuple(sorted((key, value) for key, value in plan.items() if isinstance(value, (str, int))))
@@ -320,6 +325,7 @@ def _diagonal_bilstm_layer(layer):
                                 initial_hidden=_constant(initial_hidden), initial_cell=_constant(initial_cell))
     return directions
 
+# %% ../nbs/08_sampling.ipynb #8b907241
 def _pixelrnn_layers(kind, layer_class, read_layer):
     "A planner for `_PLANS`: the layers `{kind}_0, ...` of a PixelRNN model, each with its 1x1 residual and skip convolutions."
     def read_layers(model, height, width):
@@ -360,6 +366,7 @@ def _add_skips(features, skips):
     for skip in skips: features = features + skip
     return features
 
+# %% ../nbs/08_sampling.ipynb #cc3b40b7
 def _row_lstm_start(plan, batch, num_pixels):
     "Per layer: the current row's inputs, and the states of the row above and of the current row (padding: the initial state)."
     caches, width = [], plan["width"]
@@ -390,6 +397,9 @@ def _row_lstm_end_of_row(plan, caches):
     "The finished row becomes the row above."
     return [dict(buffers, above_hidden=buffers["row_hidden"], above_cell=buffers["row_cell"]) for buffers in caches]
 
+_STEPS["row_lstm"] = _Steps(_row_lstm_start, _row_lstm_at, _row_lstm_end_of_row)
+
+# %% ../nbs/08_sampling.ipynb #9deead29
 def _diagonal_bilstm_start(plan, batch, num_pixels):
     "Per layer: the current row's inputs and left-to-right states (padding: the initial state); every layer's right-to-left row above."
     layers, width = [], plan["width"]
@@ -418,6 +428,7 @@ def _diagonal_bilstm_at(plan, t, features, caches):
         features = _residual_and_skip(layer, features, hidden + shifted, skips)
     return _add_skips(features, skips), dict(caches, layers=layers)
 
+# %% ../nbs/08_sampling.ipynb #cf75891e
 def _diagonal_bilstm_end_of_row(plan, caches):
     "After a row: every layer's right-to-left direction over it, from the right end, all layers in one scan; the row becomes the row above."
     stack = lambda name: tf.stack([layer["right_to_left"][name] for layer in plan["layers"]])        # (L, ...)
@@ -435,7 +446,6 @@ def _diagonal_bilstm_end_of_row(plan, caches):
     layers = [dict(buffers, above_hidden=buffers["row_hidden"][1:]) for buffers in caches["layers"]]
     return dict(layers=layers, right_to_left=tf.transpose(tf.reverse(hidden, [0]), [1, 0, 2, 3]))
 
-_STEPS["row_lstm"] = _Steps(_row_lstm_start, _row_lstm_at, _row_lstm_end_of_row)
 _STEPS["diagonal_bilstm"] = _Steps(_diagonal_bilstm_start, _diagonal_bilstm_at, _diagonal_bilstm_end_of_row)
 
 # %% ../nbs/08_sampling.ipynb #015167e1
@@ -511,6 +521,7 @@ def _gated_start_of_row(plan, t, pixel_cache, caches):
         new_caches["horizontal"].append(tf.zeros_like(buffer))                                    # a new row: only padding to the left
     return new_caches
 
+# %% ../nbs/08_sampling.ipynb #06736094
 def _gated_at(plan, t, features, caches):
     "Every block's horizontal stack at position t; `features` is the horizontal input convolution there."
     width, half = plan["width"], plan["gated_kernel_size"] // 2
@@ -714,6 +725,7 @@ def explorer_figure(model, # Keras model of the images
     completions = complete(model, chosen, start_row, max(num_completions, batch_size or 0), seed, method)
     return plot_completions(chosen, start_row, completions[:, :num_completions], scale=1.3)
 
+# %% ../nbs/08_sampling.ipynb #5323c15a
 class CompletionExplorer:
     "Sliders for the digit, the occlusion row and the number of completions, and a button that samples."
     def __init__(self,
