@@ -273,7 +273,7 @@ def _demo_shipped(args):
         _save_figure(plot_completions(digits[:4], 14, completions), args.out / f"completions_{name}.png")
         measured = evaluate_images(model, digits, split="shipped test digits", graph=False)
         print(f"{name:<24} {metadata['test_nll']:6.2f} ± {metadata['test_nll_stderr']:.2f} (result file, "
-              f"{metadata['epochs']} epochs)   {measured.nll_nats:6.2f} ± {measured.standard_error:.2f} (measured)   "
+              f"{metadata['epochs']} epoch{'s' if metadata['epochs'] != 1 else ''})   {measured.nll_nats:6.2f} ± {measured.standard_error:.2f} (measured)   "
               f"paper {metadata['paper_test_nll']}")
     print(f"samples_NAME.png and completions_NAME.png written to {args.out}")
 
