@@ -74,6 +74,7 @@ def mnist_sample_split_labels(seed:int=0, # seed of the fixed split permutation 
     return {"train": labels[order[:first]].astype(np.int64), "valid": labels[order[first:second]].astype(np.int64),
             "test": labels[order[second:]].astype(np.int64)}
 
+# %% ../nbs/06_training.ipynb #63bf382c
 def load_training_data(data:str="sample", # "sample" (shipped digits), "binarized" (fixed binarized MNIST) or "mnist" (grey MNIST)
                        data_dir=None, # where the full datasets live (see pixelrnn_course.data.get_data_dir)
                        labels:bool=False, # also return the digit classes, as "train_labels", "valid_labels", "test_labels"
@@ -95,6 +96,7 @@ def load_training_data(data:str="sample", # "sample" (shipped digits), "binarize
         classes = {"train": train_classes[:50000], "valid": train_classes[50000:], "test": test_classes} if labels else {}
     return splits | {f"{split}_labels": np.asarray(values, np.int64) for split, values in classes.items()}
 
+# %% ../nbs/06_training.ipynb #25d9cb72
 def make_labelled_dataset(images, # as for make_dataset
                           labels, # int (N,) class of each image
                           batch_size:int, # images per batch (the last batch may be smaller)
@@ -288,6 +290,7 @@ def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to lo
         return batch if labels is None else [batch, tf.constant(labels[start:start + batch_size])]
     return np.concatenate([forward(batch_at(start)).numpy().astype(np.float64) for start in range(0, len(images), batch_size)])
 
+# %% ../nbs/06_training.ipynb #dcb8dec0
 def evaluate_images(model, # a Keras model or a path accepted by load_trained_model
                     images, # binary images (N, H, W) or (N, H, W, 1)
                     batch_size:int=500, # images per forward pass
@@ -535,13 +538,13 @@ def train_one_epoch(run:RunState, # from start_run
                 log_scalar("train/nll_step", nll); log_scalar("train/grad_norm", result["grad_norm"])
     return nll_total / seen, seen
 
+# %% ../nbs/06_training.ipynb #bb014a73
 def _diverged_message(run, nll, epoch, step, global_step) -> str:
     last = int(run.epoch.numpy())
     return (f"The training loss became {nll} at epoch {epoch}, step {step} (global step {global_step}); stopped without "
             "saving. " + (f"The last good checkpoint is epoch {last} in {run.out_dir / 'checkpoints'}; lower learning_rate "
             "and resume, or check the data." if last else "No epoch had completed, so there is no checkpoint; lower "
             "learning_rate or clip_norm and start again with a new out_dir, or check the data."))
-
 
 # %% ../nbs/06_training.ipynb #60090558
 def _make_valid_step(run:RunState):
