@@ -51,17 +51,16 @@ def make_test_digits(data_dir=None, # where binarized MNIST lives (see pixelrnn_
     return test_images[indices, ..., None].astype(np.float32), indices
 
 def save_test_digits(images, indices, path):
-    "Write test digits as packed bits with their indices (about 50 KB for 500 images)."
-    np.savez_compressed(path, bits=np.packbits(np.asarray(images, np.uint8).ravel()), shape=np.shape(images),
-                        indices=np.asarray(indices, np.int64))
+    "Write test digits as packed bits (the training chapter's pack_binary_images) with their indices."
+    from pixelrnn_course.training import pack_binary_images
+    np.savez_compressed(path, **pack_binary_images(images), indices=np.asarray(indices, np.int64))
 
 def test_digits(path=None, # a file written by save_test_digits (default: the shipped one)
                ) -> tuple: # (float32 (500, 28, 28, 1) 0/1 images, int64 (500,) indices in the test file)
     "The shipped random 500 images of the fixed binarized MNIST test set, and their indices."
+    from pixelrnn_course.training import unpack_binary_images
     with np.load(path or pretrained_dir().parent / TEST_DIGITS_FILE) as saved:
-        shape = tuple(saved["shape"])
-        images = np.unpackbits(saved["bits"], count=int(np.prod(shape))).reshape(shape).astype(np.float32)
-        return images, saved["indices"]
+        return unpack_binary_images(saved), saved["indices"]
 
 # %% ../nbs/09_pretrained.ipynb #fc64ff77
 def training_command(config:dict, # a run's config.json

@@ -7,9 +7,9 @@ __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'PRESETS', 'OPTIMIZERS', 'LR_SC
            'PAPER_TEST_NLL', 'RESUMABLE_OVERRIDES', 'nll_nats', 'nats_to_bits_per_dim', 'mnist_sample_splits',
            'mnist_sample_split_labels', 'load_training_data', 'make_labelled_dataset', 'resolve_settings',
            'make_optimizer', 'make_train_step', 'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images',
-           'evaluate', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'save_epoch_samples',
-           'read_epoch_samples', 'RunState', 'start_run', 'train_one_epoch', 'finish_epoch', 'epoch_record', 'train',
-           'plot_learning_curves', 'plot_epoch_samples']
+           'evaluate', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'pack_binary_images',
+           'unpack_binary_images', 'save_epoch_samples', 'read_epoch_samples', 'RunState', 'start_run',
+           'train_one_epoch', 'finish_epoch', 'epoch_record', 'train', 'plot_learning_curves', 'plot_epoch_samples']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
 import os, json, math, time, shutil, tempfile
@@ -406,6 +406,17 @@ def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verb
 
 
 # %% ../nbs/06_training.ipynb #f520d9a3
+def pack_binary_images(images, # 0/1 images of any shape
+                      ) -> dict: # {"bits": packed uint8, "shape": the images' shape}, for np.savez
+    "0/1 images as packed bits (one bit per pixel) and their shape."
+    return dict(bits=np.packbits(np.asarray(images, np.uint8).ravel()), shape=np.shape(images))
+
+def unpack_binary_images(saved, # a mapping with "bits" and "shape", e.g. an open np.load of pack_binary_images' arrays
+                        ) -> np.ndarray: # float32 0/1 images of the saved shape
+    "The images that pack_binary_images packed."
+    shape = tuple(int(size) for size in saved["shape"])
+    return np.unpackbits(saved["bits"], count=int(np.prod(shape))).reshape(shape).astype(np.float32)
+
 def save_epoch_samples(model, # the model being trained
                        out_dir, # the run directory
                        epoch:int, # the epoch that just ended
@@ -418,7 +429,7 @@ def save_epoch_samples(model, # the model being trained
     images = sample(model, num_images, height, width, seed=0, labels=labels)
     path = Path(out_dir) / "samples" / f"epoch_{epoch:03d}.npz"
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, bits=np.packbits(images.astype(np.uint8).ravel()), shape=images.shape)
+    np.savez(path, **pack_binary_images(images))
     return path
 
 def read_epoch_samples(run_dir, # a run directory written by train
@@ -426,10 +437,7 @@ def read_epoch_samples(run_dir, # a run directory written by train
     "The samples `train` saved after each epoch of a run, by epoch."
     samples = {}
     for path in sorted((Path(run_dir) / "samples").glob("epoch_*.npz")):
-        with np.load(path) as saved:
-            shape = tuple(saved["shape"])
-            bits = np.unpackbits(saved["bits"], count=int(np.prod(shape)))
-        samples[int(path.stem.split("_")[1])] = bits.reshape(shape).astype(np.float32)
+        with np.load(path) as saved: samples[int(path.stem.split("_")[1])] = unpack_binary_images(saved)
     return samples
 
 # %% ../nbs/06_training.ipynb #8277a15f
