@@ -160,15 +160,20 @@ def _save_figure(figure, path):
     return path
 
 def _digits(source, data_dir=None):
-    "Binary test digits: the 500 shipped test digits, the shipped sample's test split, or all of binarized MNIST test."
+    "Binary test digits and their classes: the 500 shipped test digits, the shipped sample's test split, or all of binarized MNIST test."
     if source == "test-digits":
-        from pixelrnn_course.pretrained import test_digits
-        return test_digits()[0]
+        from pixelrnn_course.pretrained import test_digits, test_digit_labels
+        return test_digits()[0], test_digit_labels()
     if source == "sample-test":
-        from pixelrnn_course.training import mnist_sample_splits
-        return mnist_sample_splits()["test"]
-    from pixelrnn_course.data import load_binarized_mnist
-    return load_binarized_mnist("test", data_dir=data_dir)[..., None].astype("float32")
+        from pixelrnn_course.training import mnist_sample_splits, mnist_sample_split_labels
+        return mnist_sample_splits()["test"], mnist_sample_split_labels()["test"]
+    from pixelrnn_course.data import load_binarized_mnist, binarized_mnist_labels
+    return load_binarized_mnist("test", data_dir=data_dir)[..., None].astype("float32"), binarized_mnist_labels("test", data_dir=data_dir)
+
+def _labels_for(model, labels):
+    "The classes for a class-conditional model (chapter 4), None for a model that takes none."
+    from pixelrnn_course.gated import is_conditional
+    return labels if is_conditional(model) else None
 
 # %% ../nbs/10_cli.ipynb #14e8417c
 def _resumed_config(args) -> dict:
@@ -204,7 +209,8 @@ def command_evaluate(args:argparse.Namespace, # options parsed by build_parser()
     if args.split in ("test-digits", "sample-test"):
         label = {"test-digits": "the 500 binarized MNIST test images shipped with the package",
                  "sample-test": "shipped-sample test split (not the paper's test set)"}[args.split]
-        result = evaluate_images(model, _digits(args.split), args.batch_size, split=label)
+        images, labels = _digits(args.split)
+        result = evaluate_images(model, images, args.batch_size, split=label, labels=_labels_for(model, labels))
     else:
         result = evaluate(model, args.split, data_dir=args.data_dir, batch_size=args.batch_size)
     print(result)
@@ -232,11 +238,12 @@ def command_complete(args:argparse.Namespace, # options parsed by build_parser()
     from pixelrnn_course.sampling import complete, plot_completions
     _check_data_dir(args.data_dir)
     model = _load(args)
-    images = _digits(args.images, args.data_dir)
+    images, labels = _digits(args.images, args.data_dir)
     if not 1 <= args.n_images <= len(images):
         raise ValueError(f"--n-images must be between 1 and {len(images)}, got {args.n_images}.")
-    images = images[:args.n_images]
-    completions = complete(model, images, args.occlude_from_row, num_completions=args.n_completions, seed=args.seed)
+    images, labels = images[:args.n_images], _labels_for(model, labels[:args.n_images])   # a conditional model: the true classes
+    completions = complete(model, images, args.occlude_from_row, num_completions=args.n_completions, seed=args.seed,
+                           labels=labels)
     figure = plot_completions(images, args.occlude_from_row, completions)
     print(f"{args.n_images} x {args.n_completions} completions written to {_save_figure(figure, args.out)}")
 
@@ -255,26 +262,30 @@ def command_ship(args):
 # %% ../nbs/10_cli.ipynb #e905c195
 def _demo_shipped(args):
     "Sample, complete and evaluate every shipped model (or those in --models)."
-    from pixelrnn_course.pretrained import available, load, test_digits
+    import numpy as np
+    from pixelrnn_course.pretrained import available, load
+    from pixelrnn_course.gated import is_conditional
     from pixelrnn_course.sampling import sample, plot_samples, complete, plot_completions
     from pixelrnn_course.training import evaluate_images
     shipped = available()
     names = args.models or sorted(shipped)
     unknown = sorted(set(names) - set(shipped))
     if unknown: raise ValueError(f"No shipped model {', '.join(unknown)}; shipped: {', '.join(sorted(shipped)) or 'none'}.")
-    digits, _ = test_digits()
+    digits, digit_labels = _digits("test-digits")
     print(f"Shipped models: {len(names)}. Test NLL in nats per image: from each result file (all 10,000 binarized MNIST "
           f"test images), and measured now on the {len(digits)} test images shipped with the package.")
     for name in names:
         model, metadata = load(name), shipped[name]
-        samples = sample(model, 16, *_model_size(model), seed=0)
+        # a class-conditional model draws the classes 0, 1, ... in turn, and completes and scores each digit given its class
+        samples = sample(model, 16, *_model_size(model), seed=0, labels=_labels_for(model, np.arange(16) % 10))
         _save_figure(plot_samples(samples, ncols=8, title=name), args.out / f"samples_{name}.png")
-        completions = complete(model, digits[:4], 14, num_completions=4, seed=0)
+        completions = complete(model, digits[:4], 14, num_completions=4, seed=0, labels=_labels_for(model, digit_labels[:4]))
         _save_figure(plot_completions(digits[:4], 14, completions), args.out / f"completions_{name}.png")
-        measured = evaluate_images(model, digits, split="shipped test digits", graph=False)
-        print(f"{name:<24} {metadata['test_nll']:6.2f} ± {metadata['test_nll_stderr']:.2f} (result file, "
+        measured = evaluate_images(model, digits, split="shipped test digits", graph=False, labels=_labels_for(model, digit_labels))
+        paper = "—" if metadata["paper_test_nll"] is None else metadata["paper_test_nll"]
+        print(f"{name:<26} {metadata['test_nll']:6.2f} ± {metadata['test_nll_stderr']:.2f} (result file, "
               f"{metadata['epochs']} epoch{'s' if metadata['epochs'] != 1 else ''})   {measured.nll_nats:6.2f} ± {measured.standard_error:.2f} (measured)   "
-              f"paper {metadata['paper_test_nll']}")
+              f"paper {paper}{'   (given the class)' if is_conditional(model) else ''}")
     print(f"samples_NAME.png and completions_NAME.png written to {args.out}")
 
 # %% ../nbs/10_cli.ipynb #b2bd21e3
@@ -290,7 +301,7 @@ def _demo_training(args):
                    model_hparams=dict(args.model_arg) or None, train_subset=args.train_subset, verbose=not args.quiet)
     model = _load(argparse.Namespace(checkpoint=result.best_path))
     samples_path = _save_figure(plot_samples(sample(model, 16, *_model_size(model), seed=0), ncols=8), out / "samples.png")
-    test_images = _digits("sample-test")
+    test_images, _ = _digits("sample-test")
     completions = complete(model, test_images[:8], 14, num_completions=3, seed=0)
     completions_path = _save_figure(plot_completions(test_images[:8], 14, completions), out / "completions.png")
     print(evaluate_images(model, test_images, split="held-out test split of the shipped sample, NOT the paper's test set"))

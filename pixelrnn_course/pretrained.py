@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TEST_DIGITS_FILE', 'RESULTS_START', 'RESULTS_END', 'pretrained_dir', 'available', 'load', 'make_test_digits',
-           'save_test_digits', 'test_digits', 'training_command', 'ship', 'results_table', 'write_results_table',
-           'check_results_table']
+           'save_test_digits', 'test_digits', 'test_digit_labels', 'training_command', 'ship', 'results_table',
+           'write_results_table', 'check_results_table']
 
 # %% ../nbs/09_pretrained.ipynb #5454ae18
 import json, os, re, shlex, shutil, datetime
@@ -34,7 +34,7 @@ def load(name:str, # a key of available(), e.g. "diagonal_bilstm_1x32"
     if name not in names:
         raise ValueError(f"No pretrained model {name!r}. Available: {', '.join(names) if names else 'none'} "
                          "(see pretrained.available()).")
-    import pixelrnn_course.pixelrnn, pixelrnn_course.pixelcnn       # register the course's layers with Keras
+    import pixelrnn_course.pixelrnn, pixelrnn_course.pixelcnn, pixelrnn_course.gated   # register the course's layers with Keras
     return keras.models.load_model(directory / f"{name}.keras")
 
 # %% ../nbs/09_pretrained.ipynb #a6f24aa2
@@ -62,6 +62,12 @@ def test_digits(path=None, # a file written by save_test_digits (default: the sh
     with np.load(path or pretrained_dir().parent / TEST_DIGITS_FILE) as saved:
         return unpack_binary_images(saved), saved["indices"]
 
+def test_digit_labels(indices=None, # indices in the test file (default: those of the shipped test digits)
+                     ) -> np.ndarray: # int64 (N,) digit class of each
+    "The digit classes of the shipped test digits, for conditional models: the shipped labels of the test file, at their indices."
+    from pixelrnn_course.data import binarized_mnist_labels
+    return binarized_mnist_labels("test")[test_digits()[1] if indices is None else np.asarray(indices)]
+
 # %% ../nbs/09_pretrained.ipynb #fc64ff77
 def training_command(config:dict, # a run's config.json
                      out_dir, # the run directory
@@ -76,15 +82,25 @@ def training_command(config:dict, # a run's config.json
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
 
 # %% ../nbs/09_pretrained.ipynb #49adce59
+def _marginal_test_evaluation(model, data_dir=None):
+    "A conditional model's NLL on all test images with the class summed out (ten equally likely classes)."
+    from pixelrnn_course.training import marginal_nll_per_image, Evaluation
+    from pixelrnn_course.data import load_binarized_mnist
+    nll = marginal_nll_per_image(model, load_binarized_mnist("test", data_dir=data_dir))
+    return Evaluation(float(nll.mean()), float(nll.std(ddof=1) / np.sqrt(len(nll))), len(nll), 28 * 28,
+                      "binarized MNIST test, class summed out")
+
 def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
          run_dir, # a finished training run (config.json, metrics.jsonl, best.keras)
          evaluation=None, # a training.Evaluation on the full test set (default: computed now, needs the data)
+         marginal=None, # a conditional model's training.Evaluation with the class summed out (default: computed now)
          data_dir=None, # where binarized MNIST lives, for the evaluation
          directory=None, # where to write NAME.keras and NAME.json (default: the package's folder)
         ) -> dict: # the metadata written
     "Evaluate a run's best model on the whole test set and write it with its result file into the package."
     from pixelrnn_course.training import load_trained_model, evaluate
     from pixelrnn_course.models import PAPER_CONFIGURATIONS
+    from pixelrnn_course.gated import is_conditional
     run_dir, directory = Path(run_dir), Path(directory) if directory is not None else pretrained_dir()
     if not (run_dir / "config.json").is_file() or not (run_dir / "metrics.jsonl").is_file():
         raise ValueError(f"{run_dir} is not a training run (no config.json or metrics.jsonl); pass the --out folder of "
@@ -110,6 +126,10 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
                   shlex.join(["pixelrnn-course", "ship", "--run", str(run_dir), "--name", name]),
                   shlex.join(["pixelrnn-course", "evaluate", "--pretrained", name, "--split", "test"])],
         date=datetime.date.today().isoformat(), parameters=int(model.count_params()))
+    if is_conditional(model):   # test_nll is given each image's true class; also the NLL with the class summed out
+        marginal = marginal or _marginal_test_evaluation(model, data_dir)
+        metadata.update(test_nll_given="true class", test_nll_marginal=round(marginal.nll_nats, 4),
+                        test_nll_marginal_stderr=round(marginal.standard_error, 4))
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(run_dir / "best.keras", directory / f".{name}.keras.tmp")
     os.replace(directory / f".{name}.keras.tmp", directory / f"{name}.keras")
@@ -120,6 +140,14 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
 def _paper_nll(configuration):
     "The paper's test NLL of a configuration, or a dash where the paper reports none."
     return "—" if configuration["paper_test_nll"] is None else f"{configuration['paper_test_nll']:.2f}"
+
+def _course_nll(result):
+    "A result file's test NLL; for a conditional model, given the class and with the class summed out."
+    text = f"{result['test_nll']:.2f} ± {result['test_nll_stderr']:.2f}"
+    if "test_nll_marginal" in result:
+        text += (f" given the class; {result['test_nll_marginal']:.2f} ± {result['test_nll_marginal_stderr']:.2f} "
+                 "with the class summed out")
+    return text
 
 def results_table(models:dict=None, # name -> metadata (default: available())
                  ) -> str: # a markdown table
@@ -135,7 +163,7 @@ def results_table(models:dict=None, # name -> metadata (default: available())
                          "not shipped yet | | |")
             continue
         lines.append(f"| {configuration['paper_label']} | `{name}`: {sizes} | {_paper_nll(configuration)} | "
-                     f"{result['test_nll']:.2f} ± {result['test_nll_stderr']:.2f} | {result['epochs']} of "
+                     f"{_course_nll(result)} | {result['epochs']} of "
                      f"{result['training_settings'].get('epochs', result['epochs'])} epochs, "
                      f"{result['training_hours']:.1f} h on {'; '.join(result['hardware'])} | `{result['commands'][0]}` |")
     return "\n".join(lines)

@@ -689,17 +689,20 @@ def conditional_nll(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images
                     images, # (N, H, W[, 1]) 0/1 images
                     start_row:int=None, # first hidden row (None: the bottom half)
                     batch_size:int=256, # images per forward pass
+                    labels=None, # int (N,) class of each image, for a conditional model (None otherwise)
                    ) -> np.ndarray: # float64 (N,): nats of each image's hidden rows given the rows above
-    "The model's NLL (nats) of rows `start_row`... of each image, given the rows above it."
+    "The model's NLL (nats) of rows `start_row`... of each image, given the rows above it (and its class, for a conditional model)."
     images = validate_binary_images(images, "images", *_model_size(model))
     height, width = images.shape[1:3]
     _check_model_size(model, height, width)
     start_row = _check_start_row(start_row, height)
     (batch_size,) = check_positive_ints(batch_size=batch_size)
+    labels = check_labels(model, labels, len(images))
     nlls = []
     for first in range(0, len(images), batch_size):
         batch = images[first:first + batch_size]
-        logits = np.asarray(model(batch, training=False), np.float64)
+        inputs = batch if labels is None else [batch, labels[first:first + batch_size]]
+        logits = np.asarray(model(inputs, training=False), np.float64)
         per_pixel = np.logaddexp(0, logits) - batch * logits     # Bernoulli NLL with logits, stable
         nlls.append(per_pixel[:, start_row:].sum(axis=(1, 2, 3)))
     return np.concatenate(nlls)
@@ -713,6 +716,7 @@ def explorer_figure(model, # Keras model of the images
                     seed:int=0, # seed of the coin flips
                     method:str="cached", # sampler
                     batch_size:int=None, # draw this many completions (>= num_completions) and show the first ones
+                    labels=None, # int (N,) class of each image, for a conditional model (None otherwise)
                    ) -> Figure:
     "The explorer's picture: original, occluded and completed versions of `images[index]`."
     images = validate_binary_images(images, "images")
@@ -722,7 +726,8 @@ def explorer_figure(model, # Keras model of the images
     # The first K rows of a seeded draw_uniforms do not depend on how many rows are drawn, so a
     # fixed batch_size gives the same completions and lets every slider position reuse one compiled loop.
     chosen = images[index:index + 1]
-    completions = complete(model, chosen, start_row, max(num_completions, batch_size or 0), seed, method)
+    chosen_label = None if labels is None else np.asarray(labels)[index:index + 1]
+    completions = complete(model, chosen, start_row, max(num_completions, batch_size or 0), seed, method, labels=chosen_label)
     return plot_completions(chosen, start_row, completions[:, :num_completions], scale=1.3)
 
 # %% ../nbs/08_sampling.ipynb #5323c15a
@@ -735,9 +740,11 @@ class CompletionExplorer:
                  num_completions:int=4, # initial number of completions
                  max_completions:int=8, # largest number of completions offered
                  seed:int=0, # seed of the first press; each press adds one
+                 labels=None, # int (N,) class of each image, for a conditional model (None otherwise)
                 ):
         import ipywidgets as widgets
         self.model, self.images, self.seed = model, validate_binary_images(images, "images"), seed
+        self.labels = check_labels(model, labels, len(self.images))
         height = self.images.shape[1]
         self.index = widgets.IntSlider(0, 0, len(self.images) - 1, description="digit")
         self.start_row = widgets.IntSlider(_check_start_row(start_row, height), 0, height, description="hide from row")
@@ -751,7 +758,8 @@ class CompletionExplorer:
     def sample(self, button=None):
         "Draw new completions with the current settings and show them."
         self.figure = explorer_figure(self.model, self.images, self.index.value, self.start_row.value,
-                                      self.num_completions.value, self.seed, batch_size=self.num_completions.max)
+                                      self.num_completions.value, self.seed, batch_size=self.num_completions.max,
+                                      labels=self.labels)
         self.seed += 1
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png")

@@ -9,7 +9,8 @@ __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'PRESETS', 'OPTIMIZERS', 'LR_SC
            'make_optimizer', 'make_train_step', 'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images',
            'evaluate', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'pack_binary_images',
            'unpack_binary_images', 'save_epoch_samples', 'read_epoch_samples', 'RunState', 'start_run',
-           'train_one_epoch', 'finish_epoch', 'epoch_record', 'train', 'plot_learning_curves', 'plot_epoch_samples']
+           'train_one_epoch', 'finish_epoch', 'epoch_record', 'train', 'marginal_nll_per_image', 'plot_learning_curves',
+           'plot_epoch_samples']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
 import os, json, math, time, shutil, tempfile
@@ -654,6 +655,26 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
     return TrainingResult(out_dir, history, out_dir / "best.keras", float(run.best_valid.numpy()), valid_nll,
                           int(run.epoch.numpy()), run.model)
 
+
+# %% ../nbs/06_training.ipynb #2336c5d5
+def marginal_nll_per_image(model, # a class-conditional model, taking [images, labels]
+                           images, # binary images (N, H, W) or (N, H, W, 1)
+                           class_prior=None, # float (num_classes,) p(y), non-negative, summing to 1 (None: uniform)
+                           batch_size:int=500, # images per forward pass
+                           graph:bool=True, # see nll_per_image
+                          ) -> np.ndarray: # float64 (N,): -log sum_y p(y) p(x | y) of each image, in nats
+    "NLL of every image under a class-conditional model with the class summed out, comparable with an unconditional model's."
+    if not is_conditional(model):
+        raise ValueError(f"Model {model.name!r} is unconditional: its nll_per_image is already the NLL of the images.")
+    num_classes = model_num_classes(model)
+    prior = np.full(num_classes, 1 / num_classes) if class_prior is None else np.asarray(class_prior, np.float64)
+    if prior.shape != (num_classes,) or np.any(prior < 0) or not np.isclose(prior.sum(), 1):
+        raise ValueError(f"class_prior must be {num_classes} non-negative probabilities summing to 1, got {class_prior!r}.")
+    given_class = np.stack([nll_per_image(model, images, batch_size, graph, np.full(len(images), label))
+                            for label in range(num_classes)], axis=1)        # (N, classes): -log p(x | y)
+    with np.errstate(divide="ignore"): log_joint = np.log(prior) - given_class   # log p(y) + log p(x | y)
+    top = log_joint.max(axis=1, keepdims=True)
+    return -(top[:, 0] + np.log(np.exp(log_joint - top).sum(axis=1)))
 
 # %% ../nbs/06_training.ipynb #7c3b9fa4
 def plot_learning_curves(runs:dict, # name -> run directory holding a metrics.jsonl
