@@ -254,7 +254,7 @@ def command_ship(args):
     _check_data_dir(args.data_dir)
     metadata = ship(args.name, args.run, data_dir=args.data_dir)
     print(f"{args.name}: test NLL {metadata['test_nll']:.2f} ± {metadata['test_nll_stderr']:.2f} nats on "
-          f"{metadata['test_images']} images (paper: {metadata['paper_test_nll']}); shipped in the package")
+          f"{metadata['test_images']} images (paper: {metadata['paper_test_nll'] or 'none reported'}); shipped in the package")
     if Path(args.index).is_file():
         write_results_table(args.index)
         print(f"results table rewritten in {args.index}; rebuild the README with nbdev_readme")

@@ -490,6 +490,10 @@ def start_run(out_dir:Path, # the run directory
         best_valid = tf.Variable(float("inf"), dtype=tf.float64, trainable=False, name="best_valid_nll")
     data_rng = tf.random.Generator.from_seed(settings["seed"])
     checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, epoch=epoch, best_valid_nll=best_valid, data_rng=data_rng)
+    metrics = out_dir / "metrics.jsonl"
+    if resuming and not tf.train.latest_checkpoint(str(out_dir / "checkpoints")) and metrics.is_file() and metrics.read_text().strip():
+        raise ValueError(f"{out_dir} holds finished epochs (metrics.jsonl) but no checkpoints/ to resume from, so resuming would "
+                         "start over and overwrite them. Train a new run in another out_dir (this run's model is its best.keras).")
     if is_chief:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "config.json").write_text(json.dumps(settings, indent=1))
