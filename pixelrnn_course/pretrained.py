@@ -86,8 +86,9 @@ def _marginal_test_evaluation(model, data_dir=None):
     "A conditional model's NLL on all test images with the class summed out (ten equally likely classes)."
     from pixelrnn_course.training import marginal_nll_per_image, Evaluation
     from pixelrnn_course.data import load_binarized_mnist
-    nll = marginal_nll_per_image(model, load_binarized_mnist("test", data_dir=data_dir))
-    return Evaluation(float(nll.mean()), float(nll.std(ddof=1) / np.sqrt(len(nll))), len(nll), 28 * 28,
+    images = load_binarized_mnist("test", data_dir=data_dir)
+    nll = marginal_nll_per_image(model, images)
+    return Evaluation(float(nll.mean()), float(nll.std(ddof=1) / np.sqrt(len(nll))), len(nll), int(np.prod(images.shape[1:3])),
                       "binarized MNIST test, class summed out")
 
 def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"

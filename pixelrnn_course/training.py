@@ -13,7 +13,7 @@ __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'PRESETS', 'OPTIMIZERS', 'LR_SC
            'plot_epoch_samples']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
-import os, json, math, time, shutil, tempfile
+import os, json, math, time, shutil, tempfile, weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,6 +270,16 @@ def load_trained_model(path, # a .keras file, or a run directory holding best.ke
     return model
 
 # %% ../nbs/06_training.ipynb #bb1c38ac
+_traced_forwards = weakref.WeakKeyDictionary()   # model -> its traced NLL pass, so repeated evaluations reuse one trace
+
+def _traced_forward(model):
+    "The model's forward pass to per-image NLLs, traced once per model (the function holds the model only weakly)."
+    if model not in _traced_forwards:
+        model_ref = weakref.ref(model)
+        def forward(batch): return nll_nats(model_ref()(batch, training=False), _images_of(batch))
+        _traced_forwards[model] = tf.function(forward, autograph=False, reduce_retracing=True)
+    return _traced_forwards[model]
+
 def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to logits
                   images, # binary images (N, H, W) or (N, H, W, 1)
                   batch_size:int=500, # images per forward pass (does not change the result)
@@ -284,8 +294,7 @@ def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to lo
     if getattr(model, "compute_dtype", "float32") != "float32":
         raise ValueError(f"Evaluate a float32 model (this one computes in {model.compute_dtype}); "
                          "load the best.keras that training saves, which is always float32.")
-    def forward(batch): return nll_nats(model(batch, training=False), _images_of(batch))
-    if graph: forward = tf.function(forward, autograph=False, reduce_retracing=True)
+    forward = _traced_forward(model) if graph else (lambda batch: nll_nats(model(batch, training=False), _images_of(batch)))
     def batch_at(start):
         batch = tf.constant(images[start:start + batch_size])
         return batch if labels is None else [batch, tf.constant(labels[start:start + batch_size])]
