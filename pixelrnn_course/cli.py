@@ -170,11 +170,6 @@ def _digits(source, data_dir=None):
     from pixelrnn_course.data import load_binarized_mnist, binarized_mnist_labels
     return load_binarized_mnist("test", data_dir=data_dir)[..., None].astype("float32"), binarized_mnist_labels("test", data_dir=data_dir)
 
-def _labels_for(model, labels):
-    "The classes for a class-conditional model (chapter 4), None for a model that takes none."
-    from pixelrnn_course.gated import is_conditional
-    return labels if is_conditional(model) else None
-
 # %% ../nbs/10_cli.ipynb #14e8417c
 def _resumed_config(args) -> dict:
     "The config.json of the run that `--resume` continues ({} when there is none)."
@@ -204,13 +199,14 @@ def command_evaluate(args:argparse.Namespace, # options parsed by build_parser()
                      ):
     "`pixelrnn-course evaluate`: the test NLL of a model, in nats per image and bits per dimension, beside the paper's numbers."
     from pixelrnn_course.training import evaluate, evaluate_images
+    from pixelrnn_course.gated import labels_if_conditional
     _check_data_dir(args.data_dir)
     model = _load(args)
     if args.split in ("test-digits", "sample-test"):
         label = {"test-digits": "the 500 binarized MNIST test images shipped with the package",
                  "sample-test": "shipped-sample test split (not the paper's test set)"}[args.split]
         images, labels = _digits(args.split)
-        result = evaluate_images(model, images, args.batch_size, split=label, labels=_labels_for(model, labels))
+        result = evaluate_images(model, images, args.batch_size, split=label, labels=labels_if_conditional(model, labels))
     else:
         result = evaluate(model, args.split, data_dir=args.data_dir, batch_size=args.batch_size)
     print(result)
@@ -236,12 +232,13 @@ def command_complete(args:argparse.Namespace, # options parsed by build_parser()
                      ):
     "`pixelrnn-course complete`: hide test digits from a row down, complete each several times, save the grid as a PNG."
     from pixelrnn_course.sampling import complete, plot_completions
+    from pixelrnn_course.gated import labels_if_conditional
     _check_data_dir(args.data_dir)
     model = _load(args)
     images, labels = _digits(args.images, args.data_dir)
     if not 1 <= args.n_images <= len(images):
         raise ValueError(f"--n-images must be between 1 and {len(images)}, got {args.n_images}.")
-    images, labels = images[:args.n_images], _labels_for(model, labels[:args.n_images])   # a conditional model: the true classes
+    images, labels = images[:args.n_images], labels_if_conditional(model, labels[:args.n_images])   # a conditional model: the true classes
     completions = complete(model, images, args.occlude_from_row, num_completions=args.n_completions, seed=args.seed,
                            labels=labels)
     figure = plot_completions(images, args.occlude_from_row, completions)
@@ -264,7 +261,7 @@ def _demo_shipped(args):
     "Sample, complete and evaluate every shipped model (or those in --models)."
     import numpy as np
     from pixelrnn_course.pretrained import available, load
-    from pixelrnn_course.gated import is_conditional
+    from pixelrnn_course.gated import is_conditional, labels_if_conditional
     from pixelrnn_course.sampling import sample, plot_samples, complete, plot_completions
     from pixelrnn_course.training import evaluate_images
     shipped = available()
@@ -277,11 +274,11 @@ def _demo_shipped(args):
     for name in names:
         model, metadata = load(name), shipped[name]
         # a class-conditional model draws the classes 0, 1, ... in turn, and completes and scores each digit given its class
-        samples = sample(model, 16, *_model_size(model), seed=0, labels=_labels_for(model, np.arange(16) % 10))
+        samples = sample(model, 16, *_model_size(model), seed=0, labels=labels_if_conditional(model, np.arange(16) % 10))
         _save_figure(plot_samples(samples, ncols=8, title=name), args.out / f"samples_{name}.png")
-        completions = complete(model, digits[:4], 14, num_completions=4, seed=0, labels=_labels_for(model, digit_labels[:4]))
+        completions = complete(model, digits[:4], 14, num_completions=4, seed=0, labels=labels_if_conditional(model, digit_labels[:4]))
         _save_figure(plot_completions(digits[:4], 14, completions), args.out / f"completions_{name}.png")
-        measured = evaluate_images(model, digits, split="shipped test digits", graph=False, labels=_labels_for(model, digit_labels))
+        measured = evaluate_images(model, digits, split="shipped test digits", graph=False, labels=labels_if_conditional(model, digit_labels))
         paper = "—" if metadata["paper_test_nll"] is None else metadata["paper_test_nll"]
         print(f"{name:<26} {metadata['test_nll']:6.2f} ± {metadata['test_nll_stderr']:.2f} (result file, "
               f"{metadata['epochs']} epoch{'s' if metadata['epochs'] != 1 else ''})   {measured.nll_nats:6.2f} ± {measured.standard_error:.2f} (measured)   "

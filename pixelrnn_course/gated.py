@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['STACKS', 'StackConv2D', 'plot_stack_windows', 'gated_activation', 'GatedBlock', 'is_conditional', 'model_num_classes',
-           'check_labels', 'ConditionalPixelModel', 'build_gated_pixelcnn', 'class_grid', 'plot_class_grid',
-           'build_digit_classifier', 'class_agreement']
+           'labels_if_conditional', 'check_labels', 'ConditionalPixelModel', 'build_gated_pixelcnn', 'class_grid',
+           'plot_class_grid', 'build_digit_classifier', 'class_agreement']
 
 # %% ../nbs/04_gated_pixelcnn.ipynb #0ed65aa5
 import numpy as np
@@ -172,6 +172,12 @@ def model_num_classes(model) -> int:
     for layer in getattr(model, "layers", []):
         if getattr(layer, "num_classes", None) is not None: return layer.num_classes
     return None
+
+def labels_if_conditional(model, # any course model
+                          labels, # int (num_images,) classes, to pass on if the model takes them
+                         ):
+    "`labels` for a class-conditional model, None for a model that takes none: one call serves every model."
+    return np.asarray(labels) if is_conditional(model) else None
 
 def check_labels(model, # the model the labels are for
                  labels, # int (num_images,) class of each image, or None

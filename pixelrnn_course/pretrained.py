@@ -87,9 +87,7 @@ def _marginal_test_evaluation(model, data_dir=None):
     from pixelrnn_course.training import marginal_nll_per_image, Evaluation
     from pixelrnn_course.data import load_binarized_mnist
     images = load_binarized_mnist("test", data_dir=data_dir)
-    nll = marginal_nll_per_image(model, images)
-    return Evaluation(float(nll.mean()), float(nll.std(ddof=1) / np.sqrt(len(nll))), len(nll), int(np.prod(images.shape[1:3])),
-                      "binarized MNIST test, class summed out")
+    return Evaluation.of(marginal_nll_per_image(model, images), np.prod(images.shape[1:3]), "binarized MNIST test, class summed out")
 
 def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
          run_dir, # a finished training run (config.json, metrics.jsonl, best.keras)

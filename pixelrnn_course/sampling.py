@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from .data import validate_binary_images, show_images, check_positive_ints
 from .masking import MaskedConv2D, causal_mask
 from .pixelrnn import RowLSTM, DiagonalBiLSTM, lstm_update
-from .gated import StackConv2D, GatedBlock, gated_activation, is_conditional, check_labels
+from .gated import StackConv2D, GatedBlock, gated_activation, is_conditional, check_labels, labels_if_conditional
 
 # %% ../nbs/08_sampling.ipynb #c6e708e6
 METHODS = ("cached", "naive")

@@ -234,6 +234,13 @@ class Evaluation:
     num_pixels: int # pixels per image
     split: str # what the images were, e.g. "binarized MNIST test"
 
+    @classmethod
+    def of(cls, nll, num_pixels:int, split:str) -> "Evaluation":
+        "The evaluation that per-image NLLs (nats) make: their mean, and its standard error."
+        nll = np.asarray(nll, np.float64)
+        standard_error = float(nll.std(ddof=1) / math.sqrt(len(nll))) if len(nll) > 1 else float("nan")
+        return cls(float(nll.mean()), standard_error, len(nll), int(num_pixels), split)
+
     @property
     def bits_per_dim(self): return nats_to_bits_per_dim(self.nll_nats, self.num_pixels)
 
@@ -311,8 +318,7 @@ def evaluate_images(model, # a Keras model or a path accepted by load_trained_mo
     "Mean NLL (nats/image, float32 model) of `model` on the given binary images."
     if isinstance(model, (str, Path)): model = load_trained_model(model)
     nll = nll_per_image(model, images, batch_size, graph, labels)
-    return Evaluation(float(nll.mean()), float(nll.std(ddof=1) / math.sqrt(len(nll))) if len(nll) > 1 else float("nan"),
-                      len(nll), int(np.prod(model.inputs[0].shape[1:3])), split)
+    return Evaluation.of(nll, np.prod(model.inputs[0].shape[1:3]), split)
 
 def evaluate(model, # a Keras model or a path accepted by load_trained_model
              split:str="test", # "test", "valid" or "train" split of binarized MNIST
