@@ -15,6 +15,7 @@ against this machine's measured matmul and memory speeds.
 import argparse, os, time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from result_log import ResultLog
+from timing import best_seconds_per_call
 import numpy as np
 import tensorflow as tf
 import keras
@@ -60,13 +61,8 @@ def speed_table(args, out):
         start = time.perf_counter()
         for _ in range(args.warmup): float(steps[key](images))
         warmup_seconds[key] = time.perf_counter() - start
-    best = {key: float("inf") for key in runs}
-    for _ in range(args.rounds):
-        for key, train_step in steps.items():
-            start = time.perf_counter()
-            for _ in range(args.steps): loss = train_step(images)
-            float(loss)
-            best[key] = min(best[key], (time.perf_counter() - start) / args.steps)
+    best = best_seconds_per_call({key: lambda train_step=train_step: train_step(images) for key, train_step in steps.items()},
+                                 args.steps, args.rounds)
     out(f"TensorFlow {tf.__version__} on {describe_hardware()}; batch {args.batch_size}, "
         f"best of {args.rounds} rounds of {args.steps} steps")
     out(f"{'model':16s} {'policy':15s} {'params':>8s} {'warm-up s':>10s} {'s/step':>8s} {'images/s':>9s} {'vs pixelcnn':>12s}")

@@ -10,7 +10,7 @@ speed reference). It must be >= 0.9.
     python benchmarks/bench_training.py                 # default: 20 timed steps per model, 3 rounds
     python benchmarks/bench_training.py --steps 50 --batch-size 100
 """
-import argparse, os, time
+import argparse, os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 import tensorflow as tf
@@ -18,6 +18,7 @@ import keras
 
 from pixelrnn_course.models import build_model
 from pixelrnn_course.training import make_optimizer, make_train_step
+from timing import best_seconds_per_call
 
 
 def build_plain_pixelcnn(height=28, width=28, hidden_channels=16, num_residual_blocks=7, output_hidden_channels=32):
@@ -50,13 +51,9 @@ def main():
     steps = {name: make_train_step(model, make_optimizer(1e-3)) for name, model in models.items()}
     for step in steps.values():
         for _ in range(3): step(images)["nll"].numpy()          # trace and warm up
-    best = {name: 0.0 for name in steps}
-    for _ in range(args.rounds):                                # alternate, so both see the same machine state
-        for name, step in steps.items():
-            started = time.perf_counter()
-            for _ in range(args.steps): result = step(images)
-            result["nll"].numpy()
-            best[name] = max(best[name], args.steps * args.batch_size / (time.perf_counter() - started))
+    seconds = best_seconds_per_call({name: lambda step=step: step(images)["nll"] for name, step in steps.items()},
+                                    args.steps, args.rounds)   # alternating rounds: both see the same machine state
+    best = {name: args.batch_size / seconds_per_step for name, seconds_per_step in seconds.items()}
     print(f"PixelCNN h=16, 7 residual blocks, {param_counts['plain (Conv2D)']} parameters, batch {args.batch_size}, "
           f"{os.cpu_count()} CPUs, TF {tf.__version__}")
     for name, rate in best.items():

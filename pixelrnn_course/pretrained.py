@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TEST_DIGITS_FILE', 'RESULTS_START', 'RESULTS_END', 'pretrained_dir', 'available', 'load', 'make_test_digits',
-           'save_test_digits', 'test_digits', 'test_digit_labels', 'training_command', 'ship', 'results_table',
-           'write_results_table', 'check_results_table']
+           'save_test_digits', 'test_digits', 'test_digit_labels', 'training_command', 'copy_keras_compressed', 'ship',
+           'results_table', 'write_results_table', 'check_results_table']
 
 # %% ../nbs/09_pretrained.ipynb #5454ae18
 import json, os, re, shlex, shutil, datetime
@@ -82,6 +82,19 @@ def training_command(config:dict, # a run's config.json
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
 
 # %% ../nbs/09_pretrained.ipynb #49adce59
+def copy_keras_compressed(source, # a .keras file (Keras writes its members uncompressed)
+                          destination, # where to write the copy
+                         ) -> Path:
+    "Copy a `.keras` file with its members deflated: the same model in fewer bytes."
+    import zipfile
+    source, destination = Path(source), Path(destination)
+    partial = destination.with_name(f".{destination.name}.tmp")
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as copy:
+        for member in original.infolist():
+            copy.writestr(member.filename, original.read(member.filename))
+    os.replace(partial, destination)   # a reader never sees a half-written model
+    return destination
+
 def _marginal_test_evaluation(model, data_dir=None):
     "A conditional model's NLL on all test images with the class summed out (ten equally likely classes)."
     from pixelrnn_course.training import marginal_nll_per_image, Evaluation
@@ -130,8 +143,7 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
         metadata.update(test_nll_given="true class", test_nll_marginal=round(marginal.nll_nats, 4),
                         test_nll_marginal_stderr=round(marginal.standard_error, 4))
     directory.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(run_dir / "best.keras", directory / f".{name}.keras.tmp")
-    os.replace(directory / f".{name}.keras.tmp", directory / f"{name}.keras")
+    copy_keras_compressed(run_dir / "best.keras", directory / f"{name}.keras")
     (directory / f"{name}.json").write_text(json.dumps(metadata, indent=1) + "\n")
     return metadata
 

@@ -1,0 +1,61 @@
+"""What a bigger PixelCNN would cost to train on this CPU: images/s of the training step by width and precision.
+
+The shipped PixelCNN (h=32, 10 residual blocks) underfits (its train NLL is about its validation NLL,
+`training_runs/pixelcnn/metrics.jsonl`), so a wider one would fit better, at a price. This times the
+shipped run's training step (`make_train_step`, Adam, batch 16, as in the `cpu` preset) for several
+widths, in float32 and in mixed bfloat16 (`pixelrnn_course.gpu.build_training_model`), side by side
+in one process with alternating rounds, and prints what 40 epochs of the 50,000 training images
+would take at each rate. Run it on one core, as the training runs are (`taskset -c 1`), with
+nothing else on that core.
+
+    taskset -c 1 python benchmarks/bench_pixelcnn_sizes.py --save benchmarks/results/pixelcnn_sizes.txt
+    python benchmarks/bench_pixelcnn_sizes.py --widths 32,64 --precisions float32 --steps 20
+"""
+import argparse, os
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import tensorflow as tf
+import keras
+
+from pixelrnn_course.gpu import build_training_model, describe_hardware
+from pixelrnn_course.training import make_optimizer, make_train_step
+from result_log import ResultLog
+from timing import best_seconds_per_call
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--widths", default="32,48,64", help="comma-separated h values (the shipped PixelCNN has 32)")
+    parser.add_argument("--blocks", type=int, default=10, help="residual blocks (the shipped PixelCNN has 10)")
+    parser.add_argument("--precisions", default="float32,mixed_bfloat16", help="comma-separated Keras dtype policies")
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--steps", type=int, default=40, help="timed steps per configuration and round")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best round counts")
+    parser.add_argument("--save", help="also write the printed lines to this result file")
+    args = parser.parse_args()
+    log = ResultLog(__file__)
+    widths = [int(width) for width in args.widths.split(",")]
+    precisions = args.precisions.split(",")
+    images = tf.constant((np.random.default_rng(0).uniform(size=(args.batch_size, 28, 28, 1)) < 0.2).astype("float32"))
+    steps, parameters = {}, {}
+    for width in widths:
+        for precision in precisions:
+            keras.utils.set_random_seed(0)
+            model = build_training_model("pixelcnn", 28, 28, dict(hidden_channels=width, num_residual_blocks=args.blocks), precision)
+            steps[width, precision], parameters[width] = make_train_step(model, make_optimizer(1e-3)), model.count_params()
+            for _ in range(3): steps[width, precision](images)["nll"].numpy()   # trace and warm up
+    seconds = best_seconds_per_call({key: lambda step=step: step(images)["nll"] for key, step in steps.items()},
+                                    args.steps, args.rounds)   # alternating rounds: all see the same machine state
+    best = {key: args.batch_size / seconds_per_step for key, seconds_per_step in seconds.items()}
+    log(f"PixelCNN, {args.blocks} residual blocks, Adam, batch {args.batch_size}; {describe_hardware()}; "
+        f"{len(os.sched_getaffinity(0))} core(s) available to this process; TF {tf.__version__}")
+    reference = best[widths[0], precisions[0]]
+    for (width, precision), rate in best.items():
+        hours = 40 * 50_000 / rate / 3600
+        log(f"  h={width:<3d} {parameters[width]:>8,d} parameters  {precision:15s} {rate:7.1f} training images/s "
+            f"({rate / reference:.2f}x h={widths[0]} {precisions[0]}); 40 epochs: {hours:.1f} h of training steps")
+    log.save(args.save)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
