@@ -1,7 +1,8 @@
 """What a bigger PixelCNN would cost to train on this CPU: images/s of the training step by width and precision.
 
-The shipped PixelCNN (h=32, 10 residual blocks) underfits (its train NLL is about its validation NLL,
-`training_runs/pixelcnn/metrics.jsonl`), so a wider one would fit better, at a price. This times the
+The shipped PixelCNN (h=32, 10 residual blocks) underfits (its train NLL stays within a nat of its
+validation NLL, and both still fall: `training_runs/pixelcnn/metrics.jsonl`), so a wider one would
+fit better, at a price. This times the
 shipped run's training step (`make_train_step`, Adam, batch 16, as in the `cpu` preset) for several
 widths, in float32 and in mixed bfloat16 (`pixelrnn_course.gpu.build_training_model`), side by side
 in one process with alternating rounds, and prints what 40 epochs of the 50,000 training images
