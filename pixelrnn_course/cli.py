@@ -260,6 +260,7 @@ def command_ship(args):
 def _demo_shipped(args):
     "Sample, complete and evaluate every shipped model (or those in --models)."
     import numpy as np
+    from concurrent.futures import ThreadPoolExecutor
     from pixelrnn_course.pretrained import available, load
     from pixelrnn_course.gated import is_conditional, labels_if_conditional
     from pixelrnn_course.sampling import sample, plot_samples, complete, plot_completions
@@ -271,18 +272,21 @@ def _demo_shipped(args):
     digits, digit_labels = _digits("test-digits")
     print(f"Shipped models: {len(names)}. Test NLL in nats per image: from each result file (all 10,000 binarized MNIST "
           f"test images), and measured now on the {len(digits)} test images shipped with the package.")
-    for name in names:
-        model, metadata = load(name), shipped[name]
-        # a class-conditional model draws the classes 0, 1, ... in turn, and completes and scores each digit given its class
+    def draw_and_score(name):   # a class-conditional model draws the classes 0, 1, ... in turn, and completes and scores each digit given its class
+        model = load(name)
         samples = sample(model, 16, *_model_size(model), seed=0, labels=labels_if_conditional(model, np.arange(16) % 10))
-        _save_figure(plot_samples(samples, ncols=8, title=name), args.out / f"samples_{name}.png")
         completions = complete(model, digits[:4], 14, num_completions=4, seed=0, labels=labels_if_conditional(model, digit_labels[:4]))
-        _save_figure(plot_completions(digits[:4], 14, completions), args.out / f"completions_{name}.png")
         measured = evaluate_images(model, digits, split="shipped test digits", graph=False, labels=labels_if_conditional(model, digit_labels))
-        paper = "—" if metadata["paper_test_nll"] is None else metadata["paper_test_nll"]
-        print(f"{name:<26} {metadata['test_nll']:6.2f} ± {metadata['test_nll_stderr']:.2f} (result file, "
-              f"{metadata['epochs']} epoch{'s' if metadata['epochs'] != 1 else ''})   {measured.nll_nats:6.2f} ± {measured.standard_error:.2f} (measured)   "
-              f"paper {paper}{'   (given the class)' if is_conditional(model) else ''}")
+        return samples, completions, measured, is_conditional(model)
+    with ThreadPoolExecutor(max_workers=2) as pool:   # two models at a time; pictures and lines still come in order
+        for name, (samples, completions, measured, conditional) in zip(names, pool.map(draw_and_score, names)):
+            _save_figure(plot_samples(samples, ncols=8, title=name), args.out / f"samples_{name}.png")
+            _save_figure(plot_completions(digits[:4], 14, completions), args.out / f"completions_{name}.png")
+            metadata = shipped[name]
+            paper = "—" if metadata["paper_test_nll"] is None else metadata["paper_test_nll"]
+            print(f"{name:<26} {metadata['test_nll']:6.2f} ± {metadata['test_nll_stderr']:.2f} (result file, "
+                  f"{metadata['epochs']} epoch{'s' if metadata['epochs'] != 1 else ''})   {measured.nll_nats:6.2f} ± {measured.standard_error:.2f} (measured)   "
+                  f"paper {paper}{'   (given the class)' if conditional else ''}")
     print(f"samples_NAME.png and completions_NAME.png written to {args.out}")
 
 # %% ../nbs/10_cli.ipynb #b2bd21e3
