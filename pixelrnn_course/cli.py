@@ -69,7 +69,7 @@ def _add_train_command(commands):
     train.add_argument("--strategy", default="auto", choices=["auto", "default", "one_device", "mirrored", "multi_worker", "tpu"],
                        help="tf.distribute strategy (default: auto; multi-worker when TF_CONFIG describes a cluster)")
     train.add_argument("--mixed-precision", default="auto", choices=["auto", "bfloat16", "float32"],
-                       help="auto: bfloat16 on TPUs and Ampere-or-newer GPUs, else float32")
+                       help="auto: bfloat16 on TPUs and Ampere-or-newer GPUs, else float32; a resumed run keeps its own (config.json)")
     train.add_argument("--jit-compile", action="store_true", help="compile the train step with XLA")
     train.add_argument("--epoch-samples", type=int, default=16, help="images sampled after each epoch into samples/ (default: 16; 0: none)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")

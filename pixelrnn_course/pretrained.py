@@ -79,6 +79,7 @@ def training_command(config:dict, # a run's config.json
                  optimizer="--optimizer", lr_schedule="--lr-schedule", clip_norm="--clip-norm", data="--data")
     for key, flag in flags.items():
         if config.get(key) is not None: words += [flag, str(config[key])]
+    if "precision" in config: words += ["--mixed-precision", {"mixed_bfloat16": "bfloat16"}.get(config["precision"], config["precision"])]
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
 
 # %% ../nbs/09_pretrained.ipynb #49adce59
@@ -132,7 +133,7 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
         valid_nll=round(best["valid_nll"], 4), best_epoch=best["epoch"], epochs=len(history),
         training_hours=round(sum(record["seconds"] for record in history) / 3600, 2),
         training_settings={key: config[key] for key in ("optimizer", "lr_schedule", "learning_rate", "batch_size",
-                                                          "clip_norm", "epochs", "seed", "data") if key in config},
+                                                          "clip_norm", "epochs", "seed", "data", "precision") if key in config},
         hardware=sorted({record.get("hardware", "not recorded") for record in history}),
         commands=[training_command(config, run_dir),
                   shlex.join(["pixelrnn-course", "ship", "--run", str(run_dir), "--name", name]),

@@ -420,6 +420,16 @@ def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verb
                          f"only {RESUMABLE_OVERRIDES} may change when resuming.")
     return {**saved, **{key: overrides[key] for key in RESUMABLE_OVERRIDES if overrides.get(key) is not None}}, True
 
+def _run_precision(out_dir:Path, settings:dict, resuming:bool, mixed_precision) -> str:
+    "The dtype policy of a run: a resumed run keeps the one in its config.json (older runs have none)."
+    saved = settings.get("precision") if resuming else None
+    if saved is not None and mixed_precision == "auto": return saved
+    policy = choose_precision(mixed_precision)
+    if saved is not None and policy != saved:
+        raise ValueError(f"{out_dir} was trained in {saved}; resume it with mixed_precision='auto' (--mixed-precision auto) "
+                         f"to keep {saved}, or train {policy} in another out_dir.")
+    return policy
+
 
 # %% ../nbs/06_training.ipynb #f520d9a3
 def pack_binary_images(images, # 0/1 images of any shape
@@ -638,7 +648,7 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
           data:str=None, # "sample", "binarized" or "mnist" (None: the preset's)
           train_subset:int=None, # train on only the first N training images (tests, demos)
           strategy="auto", # see choose_strategy (chapter 07)
-          mixed_precision="auto", # see choose_precision (chapter 07)
+          mixed_precision="auto", # see choose_precision (chapter 07); a resumed run keeps its own under "auto"
           jit_compile:bool=False, # compile the forward/backward pass with XLA
           log_every:int=50, # TensorBoard step-level logging interval, in steps
           epoch_samples:int=16, # images sampled (seed 0) after each epoch into samples/ (0: none)
@@ -652,7 +662,8 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
                      optimizer=optimizer, lr_schedule=lr_schedule,
                      model_hparams=model_hparams, data=data, train_subset=train_subset)
     settings, resuming = _run_settings(out_dir, resume, model_name, preset, overrides, verbose)
-    run = start_run(out_dir, settings, resuming, strategy, choose_precision(mixed_precision), data_dir, verbose)
+    settings["precision"] = _run_precision(out_dir, settings, resuming, mixed_precision)   # written to config.json
+    run = start_run(out_dir, settings, resuming, strategy, settings["precision"], data_dir, verbose)
     history = _read_history(out_dir / "metrics.jsonl", int(run.epoch.numpy()))
     if run.is_chief: _write_lines(out_dir / "metrics.jsonl", history)
     writer = tf.summary.create_file_writer(str(out_dir / "tensorboard")) if run.is_chief else tf.summary.create_noop_writer()
