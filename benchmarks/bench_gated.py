@@ -1,9 +1,9 @@
-"""Training-step time of the gated PixelCNN against the course's PixelCNN configuration (h=32, 10 blocks, built explicitly so the label stays true), and its cached sampler against the naive one.
+"""Training-step time of the gated PixelCNN against a PixelCNN of the same depth (h=32, 10 residual blocks of 3x3, the first PixelCNN run's size), and its cached sampler against the naive one.
 
     python benchmarks/bench_gated.py --save benchmarks/results/gated.txt
 
 One process, all models built first, then timed in turn (`--rounds` rounds of `--steps` Adam steps on a
-batch of 16 binary 28x28 images each): the ratios to the PixelCNN configuration hold on a loaded machine
+batch of 16 binary 28x28 images each): the ratios to that PixelCNN hold on a loaded machine
 better than the absolute times. Then 10 samples of a conditional gated PixelCNN, cached and naive.
 """
 import argparse, os, sys, time
@@ -41,7 +41,7 @@ def main():
     log = ResultLog(__file__)
     log(f"load average before: {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores")
     keras.utils.set_random_seed(0)
-    models = {"pixelcnn configuration (h=32, 10 residual blocks)": (build_pixelcnn(hidden_channels=32, num_residual_blocks=10), False),
+    models = {"pixelcnn h=32, 10 residual blocks of 3x3": (build_pixelcnn(hidden_channels=32, num_residual_blocks=10), False),
               "gated_pixelcnn h=32, 10 layers": (build_gated_pixelcnn(hidden_channels=32, num_layers=10), False),
               "gated_pixelcnn h=24, 10 layers": (build_gated_pixelcnn(hidden_channels=24, num_layers=10), False),
               "gated_pixelcnn h=24, 10 layers, num_classes=10": (build_gated_pixelcnn(hidden_channels=24, num_layers=10, num_classes=10), True)}

@@ -124,15 +124,17 @@ def build_pixelcnn(height:int=28, # image height
                    hidden_channels:int=16, # h: residual blocks carry 2h features
                    num_residual_blocks:int=7, # residual blocks between the input and output layers
                    output_hidden_channels:int=32, # features of the first output layer
+                   kernel_size:int=3, # n of the residual blocks' n x n mask-B convolutions (the paper's 3)
                    name:str="pixelcnn", # Keras model name
                   ) -> PixelModel:
     "The paper's PixelCNN for binary images: 7x7 mask A, residual blocks, two ReLU + 1x1 output layers."
     check_positive_ints(height=height, width=width, hidden_channels=hidden_channels,
-                    num_residual_blocks=num_residual_blocks, output_hidden_channels=output_hidden_channels)
+                    num_residual_blocks=num_residual_blocks, kernel_size=kernel_size,
+                    output_hidden_channels=output_hidden_channels)
     images = keras.Input((height, width, 1), name="images")
     features = MaskedConv2D(2 * hidden_channels, 7, "A", name="input_conv")(images)
     for index in range(num_residual_blocks):
-        features = ResidualBlock(hidden_channels, name=f"residual_block_{index}")(features)
+        features = ResidualBlock(hidden_channels, kernel_size, name=f"residual_block_{index}")(features)
     features = MaskedConv2D(output_hidden_channels, 1, "B", name="output_conv")(keras.layers.ReLU()(features))
     logits = MaskedConv2D(1, 1, "B", name="logits")(keras.layers.ReLU()(features))
     return PixelModel(images, logits, name=name)
