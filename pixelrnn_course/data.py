@@ -19,9 +19,9 @@ from .datafiles import *  # files on disk: get_data_dir, fetch_files, read_idx, 
 
 # %% auto #0
 __all__ = ['MNIST_SAMPLE_SHA256', 'MNIST_URLS', 'MNIST_FILES', 'BINARIZED_MNIST_URLS', 'BINARIZED_MNIST_SPLITS', 'BINARIZATIONS',
-           'BINARIZED_MNIST_SOURCES', 'load_mnist_sample', 'show_images', 'load_mnist', 'load_binarized_mnist',
-           'to_intensity', 'binarize_threshold', 'binarize_dynamic', 'check_positive_ints', 'validate_binary_images',
-           'make_dataset', 'bernoulli_match', 'binarized_mnist_labels']
+           'BINARIZED_MNIST_SOURCES', 'load_mnist_sample', 'as_intensities', 'show_images', 'load_mnist',
+           'load_binarized_mnist', 'to_intensity', 'binarize_threshold', 'binarize_dynamic', 'check_positive_ints',
+           'validate_binary_images', 'make_dataset', 'bernoulli_match', 'binarized_mnist_labels']
 
 # %% ../nbs/00_data.ipynb #0194ed9e
 MNIST_SAMPLE_SHA256 = "809ec085d551285cf9efad12c42a6aead98c62f96eb9936cc5b778870773e50d"
@@ -45,8 +45,30 @@ def _as_numpy(images):
     return images.numpy() if hasattr(images, "numpy") else np.asarray(images)
 
 
+def as_intensities(
+    images,  # (N, H, W), (N, H, W, 1) or RGB (N, H, W, 3): integers 0..255 (or 0/1), bool, or floats in [0, 1]
+    name: str = "images",  # what to call the input in error messages
+) -> np.ndarray:
+    "Images to draw: float32 (N, H, W, C) in [0, 1]; integers above 1 are read as 0..255, integers 0/1 as binary."
+    array = _as_numpy(images)
+    if array.ndim == 3:
+        array = array[..., None]
+    if array.ndim != 4 or array.shape[-1] not in (1, 3) or len(array) == 0:
+        raise ValueError(f"{name}: expected a non-empty batch of shape (N, H, W), (N, H, W, 1) or (N, H, W, 3) (RGB), "
+                         f"got shape {array.shape}; for a single image pass image[None].")
+    if array.dtype == bool or np.issubdtype(array.dtype, np.integer):
+        if array.size and (array.min() < 0 or array.max() > 255):
+            raise ValueError(f"{name}: integer images must hold 0..255, got values {array.min()}..{array.max()}.")
+        return (array / (255.0 if array.size and array.max() > 1 else 1.0)).astype(np.float32)
+    if not np.issubdtype(array.dtype, np.floating) or (array.size and not (np.isfinite(array).all() and 0 <= array.min() and array.max() <= 1)):
+        raise ValueError(f"{name}: float images must lie in [0, 1], got dtype {array.dtype}"
+                         + (f" and values {np.nanmin(array)}..{np.nanmax(array)}" if np.issubdtype(array.dtype, np.floating) else "")
+                         + "; pass uint8 images 0..255 as they are.")
+    return array.astype(np.float32)
+
+
 def show_images(
-    images,  # (N, H, W) or (N, H, W, 1): uint8 0..255, or 0/1 / floats in [0, 1]
+    images,  # (N, H, W), (N, H, W, 1) or RGB (N, H, W, 3): uint8 0..255, or 0/1 / floats in [0, 1]
     ncols: int = 10,  # images per row
     titles=None,  # optional list of N short strings, one per image
     title: str | None = None,  # optional title of the whole figure
@@ -54,10 +76,12 @@ def show_images(
 ) -> Figure:
     "Draw `images` in a grid and return the matplotlib Figure."
     images = _as_numpy(images)
-    if images.ndim == 4 and images.shape[-1] == 1:
+    if images.ndim == 4 and images.shape[-1] == 3:   # RGB: drawn as it is, on 0..1
+        images = as_intensities(images, "show_images")
+    elif images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
-    if images.ndim != 3 or len(images) == 0:
-        raise ValueError(f"show_images expects a non-empty batch of shape (N, H, W) or (N, H, W, 1), "
+    if images.ndim not in (3, 4) or len(images) == 0:
+        raise ValueError(f"show_images expects a non-empty batch of shape (N, H, W), (N, H, W, 1) or (N, H, W, 3), "
                          f"got shape {images.shape}; for a single image pass image[None].")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"Got {len(titles)} titles for {len(images)} images; pass one title per image.")
@@ -70,7 +94,7 @@ def show_images(
         axis.set_axis_off()
         if index < len(images):
             vmax = 255 if images[index].max() > 1 else 1  # each image on its own scale: grey 0..255 or binary 0/1
-            axis.imshow(images[index], cmap="gray", vmin=0, vmax=vmax, interpolation="nearest")
+            axis.imshow(images[index], cmap="gray", vmin=0, vmax=vmax, interpolation="nearest")   # (RGB ignores cmap)
             if titles is not None:
                 axis.set_title(str(titles[index]), fontsize=9)
     if title:
@@ -207,7 +231,7 @@ def validate_binary_images(
     return array.astype(np.float32)
 
 # %% ../nbs/00_data.ipynb #2772f12b
-BINARIZATIONS = ("none", "dynamic", "threshold")
+BINARIZATIONS = ("none", "dynamic", "threshold", "levels")   # "levels": 8-bit images as they are (the colour chapter)
 
 
 @tf.autograph.experimental.do_not_convert
@@ -217,19 +241,25 @@ def _bernoulli_batch(probabilities, seed_pair):
 
 # %% ../nbs/00_data.ipynb #da470f21
 def make_dataset(
-    images,  # binary (N, H, W[, 1]) for "none"; grey uint8 0..255 or floats in [0, 1] otherwise
+    images,  # binary (N, H, W[, 1]) for "none"; grey uint8 0..255 or floats in [0, 1] otherwise; RGB (N, H, W, 3) too for "levels"
     batch_size: int,  # images per batch (the last batch may be smaller)
     shuffle: bool = True,  # reshuffle the order at every epoch
     seed: int = 0,  # seed of the shuffling and of the dynamic binarization
-    binarization: str = "none",  # "none" (already binary), "dynamic" (fresh Bernoulli each epoch), "threshold"
+    binarization: str = "none",  # "none" (already binary), "dynamic" (fresh Bernoulli each epoch), "threshold", or "levels" (8-bit, kept)
     drop_remainder: bool = False,  # drop the last, smaller batch (for fixed batch shapes)
 ) -> tf.data.Dataset:
-    "A `tf.data.Dataset` of float32 (B, H, W, 1) batches of 0/1 images."
+    "A `tf.data.Dataset` of float32 (B, H, W, 1) batches of 0/1 images (or of 8-bit images as k / 255, for `binarization='levels'`)."
     if binarization not in BINARIZATIONS:
         raise ValueError(f"binarization must be one of {', '.join(map(repr, BINARIZATIONS))}, got {binarization!r}.")
     check_positive_ints(batch_size=batch_size)
     if binarization == "none":
         array = validate_binary_images(images)
+    elif binarization == "levels":   # uint8 0..255 divided by 255, or model inputs k / 255 as they are; one or three channels
+        array = to_intensity(images)
+        if array.ndim == 3:
+            array = array[..., None]
+        if array.ndim != 4 or array.shape[-1] not in (1, 3) or len(array) == 0:
+            raise ValueError(f"images must have shape (N, H, W), (N, H, W, 1) or (N, H, W, 3) with N > 0, got shape {array.shape}.")
     else:
         raw = _as_numpy(images)
         if raw.dtype == np.uint8 and raw.size and raw.max() <= 1:

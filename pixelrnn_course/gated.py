@@ -15,7 +15,7 @@ from keras import ops
 import matplotlib.pyplot as plt
 from .data import check_positive_ints
 from .masking import *
-from .pixelcnn import PixelModel, check_model_input
+from .pixelcnn import PixelModel, check_model_input, colour_distribution
 
 # %% ../nbs/04_gated_pixelcnn.ipynb #cf94a629
 STACKS = ("vertical", "horizontal")
@@ -28,6 +28,8 @@ class StackConv2D(keras.layers.Layer):
                  kernel_size:int, # odd n: the vertical kernel is (n//2 + 1) x n, the horizontal one 1 x (n//2 + 1)
                  stack:str="vertical", # "vertical" (rows up to this one) or "horizontal" (pixels of this row up to this one)
                  shift:int=0, # 1: move the window down (vertical) or right (horizontal) by one, so it excludes this row (pixel)
+                 color_groups:int=1, # colour groups (3 for RGB): a horizontal window's own pixel then has mask B's colour order
+                 out_tiles:int=1, # the outputs are this many blocks of grouped channels (a gate's two halves: 2)
                  use_bias:bool=True, # add a learned bias
                  kernel_initializer="glorot_uniform", # Keras initializer for the kernel
                  bias_initializer="zeros", # Keras initializer for the bias
@@ -38,6 +40,8 @@ class StackConv2D(keras.layers.Layer):
         if stack not in STACKS: raise ValueError(f"stack must be one of {STACKS}, got {stack!r}.")
         if shift not in (0, 1): raise ValueError(f"shift must be 0 (later layers) or 1 (first layer: exclude the current row or pixel), got {shift!r}.")
         self.filters, self.kernel_size, self.stack, self.shift, self.use_bias = int(filters), int(kernel_size), stack, int(shift), bool(use_bias)
+        causal_mask(1, "B", color_groups, color_groups * out_tiles, color_groups, out_tiles)   # validates the colour arguments
+        self.color_groups, self.out_tiles = int(color_groups), int(out_tiles)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
 
@@ -52,6 +56,15 @@ class StackConv2D(keras.layers.Layer):
         if in_channels is None: raise ValueError("StackConv2D needs a known number of input channels (the last axis); got None.")
         self.kernel = self.add_weight(name="kernel", shape=(*self.kernel_shape, in_channels, self.filters), initializer=self.kernel_initializer)
         self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer) if self.use_bias else None
+        self.kernel_mask = None            # only a horizontal window with shift 0 reads its own pixel: mask its colours there
+        if self.color_groups > 1 and self.stack == "horizontal" and self.shift == 0:
+            mask = np.ones((*self.kernel_shape, in_channels, self.filters), np.float32)
+            mask[0, -1] = causal_mask(1, "B", in_channels, self.filters, self.color_groups, self.out_tiles)[0, 0]
+            self.kernel_mask = ops.convert_to_tensor(mask)
+
+    def masked_kernel(self):
+        "The kernel the convolution uses: as it is, or with the later colours of its own pixel zeroed."
+        return self.kernel if self.kernel_mask is None else self.kernel * ops.cast(self.kernel_mask, self.kernel.dtype)
 
     def offsets(self):
         "The (row, column) offsets, relative to the output pixel, of the input pixels the kernel reads, in kernel order."
@@ -65,10 +78,10 @@ class StackConv2D(keras.layers.Layer):
         height, width = inputs.shape[1], inputs.shape[2]
         if self.stack == "vertical":    # pad above (and at the sides), convolve, keep the top `height` rows
             padded = ops.pad(inputs, [[0, 0], [half + self.shift, 0], [half, half], [0, 0]])
-            outputs = ops.conv(padded, ops.cast(self.kernel, inputs.dtype), padding="valid")[:, :height]
+            outputs = ops.conv(padded, ops.cast(self.masked_kernel(), inputs.dtype), padding="valid")[:, :height]
         else:                           # pad on the left, convolve, keep the left `width` columns
             padded = ops.pad(inputs, [[0, 0], [0, 0], [half + self.shift, 0], [0, 0]])
-            outputs = ops.conv(padded, ops.cast(self.kernel, inputs.dtype), padding="valid")[:, :, :width]
+            outputs = ops.conv(padded, ops.cast(self.masked_kernel(), inputs.dtype), padding="valid")[:, :, :width]
         if self.use_bias: outputs = outputs + ops.cast(self.bias, outputs.dtype)
         return outputs
 
@@ -76,7 +89,7 @@ class StackConv2D(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size, "stack": self.stack,
-                "shift": self.shift, "use_bias": self.use_bias,
+                "shift": self.shift, "color_groups": self.color_groups, "out_tiles": self.out_tiles, "use_bias": self.use_bias,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer)}
 
@@ -113,18 +126,21 @@ class GatedBlock(keras.layers.Layer):
                  kernel_size:int=3, # n of the n x n vertical window (the horizontal one is 1 x (n//2 + 1))
                  num_classes:int=None, # classes of the labels to condition on; None: unconditional
                  vertical_output:bool=True, # False for the last block, whose vertical output would feed nothing: it passes its vertical input on
+                 color_groups:int=1, # colour groups (3 for RGB): the horizontal stack's features are split into R, G, B
                  **kwargs):
         super().__init__(**kwargs)
         check_positive_ints(hidden_channels=hidden_channels, kernel_size=kernel_size)
         if num_classes is not None: check_positive_ints(num_classes=num_classes)
         self.hidden_channels, self.kernel_size = int(hidden_channels), int(kernel_size)
         self.num_classes = None if num_classes is None else int(num_classes)
-        self.vertical_output = bool(vertical_output)
+        self.vertical_output, self.color_groups = bool(vertical_output), int(color_groups)
         double = 2 * self.hidden_channels
         self.vertical_conv = StackConv2D(double, self.kernel_size, "vertical", name="vertical_conv")
-        self.horizontal_conv = StackConv2D(double, self.kernel_size, "horizontal", name="horizontal_conv")
+        # the gates' two halves [tanh | sigmoid] are each grouped R, G, B; the vertical stack never sees this row, so needs no groups
+        self.horizontal_conv = StackConv2D(double, self.kernel_size, "horizontal", color_groups=self.color_groups, out_tiles=2,
+                                           name="horizontal_conv")
         self.vertical_to_horizontal = MaskedConv2D(double, 1, "B", name="vertical_to_horizontal")
-        self.horizontal_out = MaskedConv2D(self.hidden_channels, 1, "B", name="horizontal_out")
+        self.horizontal_out = MaskedConv2D(self.hidden_channels, 1, "B", self.color_groups, name="horizontal_out")
 
     def build(self, vertical_shape, horizontal_shape=None, labels_shape=None):
         for shape, stack in ((vertical_shape, "vertical"), (horizontal_shape or vertical_shape, "horizontal")):
@@ -160,7 +176,7 @@ class GatedBlock(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "hidden_channels": self.hidden_channels, "kernel_size": self.kernel_size,
-                "num_classes": self.num_classes, "vertical_output": self.vertical_output}
+                "num_classes": self.num_classes, "vertical_output": self.vertical_output, "color_groups": self.color_groups}
 
 # %% ../nbs/04_gated_pixelcnn.ipynb #d79cfca2
 def is_conditional(model) -> bool:
@@ -209,8 +225,8 @@ class ConditionalPixelModel(PixelModel):
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
             raise ValueError(f"Model {self.name!r} is conditional: call it on [images, labels], labels int (batch,).")
         images, labels = inputs
-        _, height, width, _ = self.inputs[0].shape
-        check_model_input(images, height, width)
+        _, height, width, channels = self.inputs[0].shape
+        check_model_input(images, height, width, channels)
         if tf.executing_eagerly() and not isinstance(labels, keras.KerasTensor):
             check_labels(self, np.asarray(labels), images.shape[0])
         return super(PixelModel, self).call(inputs, training=training, mask=mask)
@@ -224,12 +240,15 @@ def build_gated_pixelcnn(height:int=28, # image height
                          input_kernel_size:int=7, # n of the input convolutions' windows
                          output_hidden_channels:int=32, # features of the first output layer
                          num_classes:int=None, # condition on integer labels 0..num_classes-1; None: unconditional
+                         channels:int=1, # image channels: 1, or 3 for RGB (the horizontal stack split into R, G, B groups)
+                         levels:int=2, # values of a channel: 2 (binary, Bernoulli logits) or up to 256 (a softmax each)
                          name:str="gated_pixelcnn", # Keras model name
                         ) -> PixelModel:
     "The Gated PixelCNN: shifted input convolutions, gated blocks of both stacks, two ReLU + 1x1 output layers on the horizontal stack."
     check_positive_ints(height=height, width=width, hidden_channels=hidden_channels, num_layers=num_layers,
                         kernel_size=kernel_size, input_kernel_size=input_kernel_size, output_hidden_channels=output_hidden_channels)
-    images = keras.Input((height, width, 1), name="images")
+    distribution = colour_distribution(channels, levels, hidden_channels=hidden_channels, output_hidden_channels=output_hidden_channels)
+    images = keras.Input((height, width, channels), name="images")
     inputs = images
     labels = None
     if num_classes is not None:
@@ -238,11 +257,15 @@ def build_gated_pixelcnn(height:int=28, # image height
         inputs = [images, labels]
     vertical = StackConv2D(hidden_channels, input_kernel_size, "vertical", shift=1, name="vertical_input_conv")(images)
     horizontal = StackConv2D(hidden_channels, input_kernel_size, "horizontal", shift=1, name="horizontal_input_conv")(images)
+    if channels > 1:   # the earlier colours of this pixel (mask A), which the shifted window leaves out
+        horizontal = keras.layers.Add(name="horizontal_input")(
+            [horizontal, MaskedConv2D(hidden_channels, 1, "A", channels, name="horizontal_input_colours")(images)])
     for index in range(num_layers):
-        block = GatedBlock(hidden_channels, kernel_size, num_classes, vertical_output=index < num_layers - 1, name=f"gated_block_{index}")
+        block = GatedBlock(hidden_channels, kernel_size, num_classes, vertical_output=index < num_layers - 1, color_groups=channels,
+                           name=f"gated_block_{index}")
         vertical, horizontal = block(vertical, horizontal, labels) if labels is not None else block(vertical, horizontal)
-    features = MaskedConv2D(output_hidden_channels, 1, "B", name="output_conv")(keras.layers.ReLU()(horizontal))
-    logits = MaskedConv2D(1, 1, "B", name="logits")(keras.layers.ReLU()(features))
+    features = MaskedConv2D(output_hidden_channels, 1, "B", channels, name="output_conv")(keras.layers.ReLU()(horizontal))
+    logits = MaskedConv2D(distribution.logit_channels, 1, "B", channels, name="logits")(keras.layers.ReLU()(features))
     return (ConditionalPixelModel if labels is not None else PixelModel)(inputs, logits, name=name)
 
 # %% ../nbs/04_gated_pixelcnn.ipynb #22740b84

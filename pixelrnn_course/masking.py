@@ -27,6 +27,7 @@ def causal_mask(kernel_size:int, # odd kernel size k
                 in_channels:int=1, # input channels, a multiple of color_groups
                 out_channels:int=1, # output channels, a multiple of color_groups
                 color_groups:int=1, # 1 for binary/grey images, 3 for RGB
+                out_tiles:int=1, # the outputs are this many blocks of grouped channels (an LSTM's 4 gates: 4)
                ) -> np.ndarray: # float32 array of shape (k, k, in_channels, out_channels)
     "The PixelCNN mask for a `kernel_size` x `kernel_size` convolution kernel."
     if mask_type not in ("A", "B"):
@@ -35,7 +36,11 @@ def causal_mask(kernel_size:int, # odd kernel size k
         raise ValueError(f"kernel_size must be a positive odd integer so the kernel has a centre pixel, got {kernel_size!r}.")
     if color_groups < 1: raise ValueError(f"color_groups must be >= 1, got {color_groups}.")
     groups_in = _channel_groups(in_channels, color_groups, "in_channels")
-    groups_out = _channel_groups(out_channels, color_groups, "out_channels")
+    if out_tiles < 1 or out_channels % out_tiles:
+        raise ValueError(f"out_channels={out_channels} is not divisible by out_tiles={out_tiles}; each tile "
+                         "(e.g. each LSTM gate) must hold the same number of channels.")
+    groups_out = np.tile(_channel_groups(out_channels // out_tiles, color_groups,
+                                                 "out_channels" if out_tiles == 1 else "out_channels per tile"), out_tiles)
     centre = kernel_size // 2
     mask = np.zeros((kernel_size, kernel_size, in_channels, out_channels), np.float32)
     mask[:centre] = 1                      # every row above the current one

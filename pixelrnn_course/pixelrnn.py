@@ -16,7 +16,7 @@ from keras import ops
 import matplotlib.pyplot as plt
 from .masking import *
 from .data import check_positive_ints
-from .pixelcnn import PixelModel
+from .pixelcnn import PixelModel, colour_distribution
 
 # %% ../nbs/03_pixelrnn.ipynb #116cd356
 GATE_ACTIVATIONS = ("tanh", "sigmoid")
@@ -135,7 +135,7 @@ class RowLSTM(_InitialState, keras.layers.Layer):
         if len(input_shape) != 4 or input_shape[-1] is None:
             raise ValueError(f"RowLSTM expects (batch, height, width, channels) inputs with known channels, got {input_shape}.")
         in_channels, gate_channels, centre = input_shape[-1], 4 * self.hidden_channels, self.kernel_size // 2
-        row_mask = causal_mask(self.kernel_size, self.mask_type, in_channels, gate_channels, self.color_groups)[centre:centre + 1]
+        row_mask = causal_mask(self.kernel_size, self.mask_type, in_channels, gate_channels, self.color_groups, out_tiles=4)[centre:centre + 1]
         self.input_mask = tf.convert_to_tensor(row_mask)                         # (1, k, C, 4h): the centre row
         self.input_kernel = self.add_weight(name="input_kernel", shape=(1, self.kernel_size, in_channels, gate_channels))
         self.input_bias = self.add_weight(name="input_bias", shape=(gate_channels,), initializer="zeros")
@@ -321,7 +321,7 @@ class DiagonalLSTM(_InitialState, keras.layers.Layer):
         if len(input_shape) != 4 or input_shape[-1] is None:
             raise ValueError(f"{type(self).__name__} expects (batch, height, width, channels) inputs with known channels, got {input_shape}.")
         in_channels, gate_channels = input_shape[-1], 4 * self.hidden_channels
-        self.input_mask = ops.convert_to_tensor(causal_mask(1, self.mask_type, in_channels, gate_channels, self.color_groups)[0, 0])
+        self.input_mask = ops.convert_to_tensor(causal_mask(1, self.mask_type, in_channels, gate_channels, self.color_groups, out_tiles=4)[0, 0])
         self.input_kernel = self.add_weight(name="input_kernel", shape=(in_channels, gate_channels))
         self.input_bias = self.add_weight(name="input_bias", shape=(gate_channels,), initializer="zeros")
         # rows [:h] multiply the neighbour row (r-1, or r+1 with the bug), rows [h:] the same row r
@@ -422,21 +422,23 @@ def plot_recurrence_steps(height:int=5, # image height
 
 # %% ../nbs/03_pixelrnn.ipynb #b47228e3
 def _build_pixelrnn(recurrent_layer, layer_name, height, width, hidden_channels, num_layers,
-                    output_hidden_channels, skip_connections, learned_initial_state, name):
+                    output_hidden_channels, skip_connections, learned_initial_state, channels, levels, name):
     "7x7 mask A -> `num_layers` x (recurrent layer, 1x1 conv back to 2h, residual add; 1x1 skip to the output) -> ReLU, 1x1 -> ReLU, 1x1 logits."
     check_positive_ints(height=height, width=width, hidden_channels=hidden_channels, num_layers=num_layers,
                         output_hidden_channels=output_hidden_channels)
-    images = keras.Input((height, width, 1), name="images")
-    features = MaskedConv2D(2 * hidden_channels, 7, "A", name="input_conv")(images)
+    distribution = colour_distribution(channels, levels, hidden_channels=hidden_channels, output_hidden_channels=output_hidden_channels)
+    images = keras.Input((height, width, channels), name="images")
+    features = MaskedConv2D(2 * hidden_channels, 7, "A", channels, name="input_conv")(images)
     skips = []
     for index in range(num_layers):
-        hidden = recurrent_layer(hidden_channels, learned_initial_state=learned_initial_state, name=f"{layer_name}_{index}")(features)
-        upsampled = MaskedConv2D(2 * hidden_channels, 1, "B", name=f"residual_conv_{index}")(hidden)
+        hidden = recurrent_layer(hidden_channels, color_groups=channels, learned_initial_state=learned_initial_state,
+                                 name=f"{layer_name}_{index}")(features)
+        upsampled = MaskedConv2D(2 * hidden_channels, 1, "B", channels, name=f"residual_conv_{index}")(hidden)
         features = keras.layers.Add(name=f"residual_{index}")([features, upsampled])
-        if skip_connections: skips.append(MaskedConv2D(2 * hidden_channels, 1, "B", name=f"skip_conv_{index}")(hidden))
+        if skip_connections: skips.append(MaskedConv2D(2 * hidden_channels, 1, "B", channels, name=f"skip_conv_{index}")(hidden))
     if skips: features = keras.layers.Add(name="skip_sum")([features, *skips])
-    features = MaskedConv2D(output_hidden_channels, 1, "B", name="output_conv")(keras.layers.ReLU()(features))
-    logits = MaskedConv2D(1, 1, "B", name="logits")(keras.layers.ReLU()(features))
+    features = MaskedConv2D(output_hidden_channels, 1, "B", channels, name="output_conv")(keras.layers.ReLU()(features))
+    logits = MaskedConv2D(distribution.logit_channels, 1, "B", channels, name="logits")(keras.layers.ReLU()(features))
     return PixelModel(images, logits, name=name)
 
 def build_row_lstm(height:int=28, # image height
@@ -446,11 +448,13 @@ def build_row_lstm(height:int=28, # image height
                    output_hidden_channels:int=32, # features of the first output layer
                    skip_connections:bool=True, # a learned 1x1 skip from every layer to the output (the paper uses both kinds)
                    learned_initial_state:bool=True, # learned initial recurrent states (the paper), else zeros
+                   channels:int=1, # image channels: 1, or 3 for RGB (features split into R, G, B groups)
+                   levels:int=2, # values of a channel: 2 (binary, Bernoulli logits) or up to 256 (a softmax each)
                    name:str="row_lstm", # Keras model name
                   ) -> PixelModel:
-    "The paper's Row LSTM network for binary images: logits (B, H, W, 1) from images (B, H, W, 1)."
+    "The paper's Row LSTM network: logits (B, H, W, 1) of binary images (B, H, W, 1), or softmax logits of grey or RGB images."
     return _build_pixelrnn(RowLSTM, "row_lstm", height, width, hidden_channels, num_layers, output_hidden_channels,
-                           skip_connections, learned_initial_state, name)
+                           skip_connections, learned_initial_state, channels, levels, name)
 
 def build_diagonal_bilstm(height:int=28, # image height
                           width:int=28, # image width
@@ -459,11 +463,13 @@ def build_diagonal_bilstm(height:int=28, # image height
                           output_hidden_channels:int=32, # features of the first output layer
                           skip_connections:bool=True, # a learned 1x1 skip from every layer to the output (the paper uses both kinds)
                           learned_initial_state:bool=True, # learned initial recurrent states (the paper), else zeros
+                          channels:int=1, # image channels: 1, or 3 for RGB (features split into R, G, B groups)
+                          levels:int=2, # values of a channel: 2 (binary, Bernoulli logits) or up to 256 (a softmax each)
                           name:str="diagonal_bilstm", # Keras model name
                          ) -> PixelModel:
-    "The paper's Diagonal BiLSTM network for binary images: logits (B, H, W, 1) from images (B, H, W, 1)."
+    "The paper's Diagonal BiLSTM network: logits (B, H, W, 1) of binary images (B, H, W, 1), or softmax logits of grey or RGB images."
     return _build_pixelrnn(DiagonalBiLSTM, "diagonal_bilstm", height, width, hidden_channels, num_layers,
-                           output_hidden_channels, skip_connections, learned_initial_state, name)
+                           output_hidden_channels, skip_connections, learned_initial_state, channels, levels, name)
 
 
 # %% ../nbs/03_pixelrnn.ipynb #f1d15d02

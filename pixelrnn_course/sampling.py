@@ -18,10 +18,11 @@ import tensorflow as tf
 import keras
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
-from .data import validate_binary_images, show_images, check_positive_ints
+from .data import validate_binary_images, show_images, check_positive_ints, as_intensities
 from .masking import MaskedConv2D, causal_mask
 from .pixelrnn import RowLSTM, DiagonalBiLSTM, lstm_update
 from .gated import StackConv2D, GatedBlock, gated_activation, is_conditional, check_labels, labels_if_conditional
+from .colour import PixelDistribution
 
 # %% ../nbs/08_sampling.ipynb #c6e708e6
 METHODS = ("cached", "naive")
@@ -39,9 +40,10 @@ def draw_uniforms(seed:int, # seed of the NumPy generator
                   num_images:int, # how many images will be generated
                   height:int, # image height
                   width:int, # image width
-                 ) -> np.ndarray: # float32 (num_images, height * width), uniform in [0, 1)
-    "The coin flips of a sampling run: one uniform number per pixel, in raster order."
-    return np.random.default_rng(seed).random((num_images, height * width), dtype=np.float32)
+                  channels:int=1, # channels per pixel (3 for RGB: R, G, B drawn in turn)
+                 ) -> np.ndarray: # float32 (num_images, height * width * channels), uniform in [0, 1)
+    "The coin flips of a sampling run: one uniform number per channel of every pixel, in raster order, R G B within a pixel."
+    return np.random.default_rng(seed).random((num_images, height * width * channels), dtype=np.float32)
 
 # %% ../nbs/08_sampling.ipynb #2f8535a9
 def _model_size(model):
@@ -58,36 +60,40 @@ def _naive_function(model, height, width, batch):
     key = (height, width, batch)
     functions = _naive_functions.setdefault(model, {})
     if key in functions: return functions[key]
-    num_pixels, model_reference, conditional = height * width, weakref.ref(model), is_conditional(model)   # the cache must not keep the model alive
+    model_reference, conditional = weakref.ref(model), is_conditional(model)   # the cache must not keep the model alive
+    distribution = PixelDistribution.of(model)
+    channels, logit_channels = distribution.channels, distribution.logit_channels
+    num_pixels, num_steps = height * width, height * width * channels        # one step per channel of every pixel
     @tf.function
     def naive_loop(images, uniforms, num_given, temperature, labels):
         model = model_reference()
-        def logits_of(flat):
-            pixels = tf.reshape(flat, [batch, height, width, 1])
-            return tf.reshape(model([pixels, labels] if conditional else pixels, training=False), [batch, num_pixels])
-        given = tf.reshape(images, [batch, num_pixels])
-        keep = tf.cast(tf.range(num_pixels) < num_given, tf.float32)
-        def step(t, pixels, logits):
-            logit = logits_of(pixels)[:, t]                  # a whole forward pass for one pixel
-            pixel = tf.cast(uniforms[:, t] < tf.sigmoid(logit / temperature), tf.float32)
-            position = tf.one_hot(t, num_pixels)
-            return t + 1, pixels * (1 - position) + pixel[:, None] * position, logits * (1 - position) + logit[:, None] * position
+        def logits_of(values):                                               # (batch, steps) -> (batch, pixels, logit channels)
+            pixels = tf.reshape(values, [batch, height, width, channels])
+            return tf.reshape(model([pixels, labels] if conditional else pixels, training=False), [batch, num_pixels, logit_channels])
+        given = tf.reshape(images, [batch, num_steps])
+        keep = tf.cast(tf.range(num_steps) < num_given * channels, tf.float32)
+        def step(t, values, logits):
+            pixel_logits = logits_of(values)[:, t // channels]               # a whole forward pass for one channel of one pixel
+            value = distribution.draw(distribution.channel_logits(pixel_logits, t % channels), uniforms[:, t], temperature)
+            position, pixel = tf.one_hot(t, num_steps), tf.one_hot(t // channels, num_pixels)[:, None]
+            # a pixel's logits are kept from its last channel's pass: by causality its earlier channels' logits are the same there
+            return t + 1, values * (1 - position) + value[:, None] * position, logits * (1 - pixel) + pixel_logits[:, None] * pixel
         # The given pixels' logits all come from one pass over the given image (causality).
-        _, pixels, logits = tf.while_loop(lambda t, *_: t < num_pixels, step,
-                                          (num_given, given * keep, logits_of(given * keep)))
-        return tf.reshape(pixels, tf.shape(images)), tf.reshape(logits, tf.shape(images))
+        _, values, logits = tf.while_loop(lambda t, *_: t < num_steps, step,
+                                          (num_given * channels, given * keep, logits_of(given * keep)))
+        return tf.reshape(values, tf.shape(images)), tf.reshape(logits, [batch, height, width, logit_channels])
     functions[key] = naive_loop
     return naive_loop
 
 # %% ../nbs/08_sampling.ipynb #116d39c4
-def naive_generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logits (B, H, W, 1)
-                   images:np.ndarray, # float32 (B, H, W, 1): the first num_given pixels are kept
+def naive_generate(model, # Keras model mapping float32 (B, H, W, C) images to logits (B, H, W, logit channels)
+                   images:np.ndarray, # float32 (B, H, W, C) model inputs: the first num_given pixels are kept
                    num_given:int, # pixels kept, in raster order (0: sample from scratch)
-                   uniforms:np.ndarray, # float32 (B, H * W) coin flips (draw_uniforms)
-                   temperature:float=1.0, # logits are divided by this before the sigmoid
+                   uniforms:np.ndarray, # float32 (B, H * W * C) coin flips (draw_uniforms)
+                   temperature:float=1.0, # logits are divided by this before the sigmoid (or softmax)
                    labels=None, # int (B,) class of each image, for a conditional model (None otherwise)
-                  ): # (images, logits), both float32 (B, H, W, 1) NumPy arrays
-    "Reference sampler: pixels from `num_given` on are drawn one at a time, each from a full forward pass."
+                  ): # (images (B, H, W, C), logits (B, H, W, logit channels)), float32 NumPy arrays
+    "Reference sampler: pixels from `num_given` on are drawn one channel at a time, each from a full forward pass."
     height, width = images.shape[1:3]
     labels = check_labels(model, labels, len(images))
     loop = _naive_function(model, height, width, len(images))
@@ -102,7 +108,8 @@ def tap_table(layer:MaskedConv2D, # a masked convolution
               width:int, # image width
              ): # (table int32 (H*W, taps), offsets int (taps, 2))
     "For every raster position, the positions the unmasked taps of `layer` read (`H*W` marks padding)."
-    spatial = causal_mask(layer.kernel_size, layer.mask_type)[:, :, 0, 0] != 0
+    groups = layer.color_groups                          # a tap is kept if any of its weights is: a colour mask A keeps part of the centre
+    spatial = causal_mask(layer.kernel_size, layer.mask_type, groups, groups, groups).any(axis=(2, 3))
     offsets = np.argwhere(spatial)                       # kernel coordinates of the kept taps, raster order
     rows = np.arange(height)[:, None, None] + offsets[:, 0] - layer.kernel_size // 2
     cols = np.arange(width)[None, :, None] + offsets[:, 1] - layer.kernel_size // 2
@@ -118,7 +125,7 @@ def _tap_matrix(layer, offsets):
 
 def _pointwise(layer):
     "A 1x1 masked convolution as (matrix, bias), or None if it is not 1x1."
-    if not isinstance(layer, MaskedConv2D) or layer.kernel_size != 1 or layer.color_groups != 1 or not layer.use_bias: return None
+    if not isinstance(layer, MaskedConv2D) or layer.kernel_size != 1 or not layer.use_bias: return None   # (its colour mask is in masked_kernel)
     return tf.constant(np.asarray(layer.masked_kernel())[0, 0], tf.float32), tf.constant(np.asarray(layer.bias), tf.float32)
 
 def _get_layer(model, name):
@@ -142,7 +149,7 @@ def _pixelcnn_layers(model, height, width):
     for block in blocks:
         conv_in, conv_out, masked_conv = _pointwise(getattr(block, "conv_in", None)), _pointwise(getattr(block, "conv_out", None)), getattr(block, "masked_conv", None)
         if conv_in is None or conv_out is None or not isinstance(masked_conv, MaskedConv2D): return None
-        if masked_conv.mask_type != "B" or masked_conv.color_groups != 1 or not masked_conv.use_bias: return None
+        if masked_conv.mask_type != "B" or not masked_conv.use_bias: return None
         block_table, block_offsets = tap_table(masked_conv, height, width)
         parts["block_tables"].append(tf.constant(block_table))
         parts["blocks"].append((*conv_in, _tap_matrix(masked_conv, block_offsets), tf.constant(np.asarray(masked_conv.bias)), *conv_out))
@@ -158,22 +165,23 @@ def cached_plan(model, # a Keras model
     "What the cached sampler needs from a model built by `build_pixelcnn`, `build_row_lstm`, `build_diagonal_bilstm` or `build_gated_pixelcnn`, or None for any other model."
     output_conv, logits = (_get_layer(model, name) for name in ("output_conv", "logits"))
     head = [_pointwise(output_conv), _pointwise(logits)]
-    if None in head or head[1][0].shape[1] != 1: return None
+    if None in head or head[1][0].shape[1] != PixelDistribution.of(model).logit_channels: return None
     for kind, read_layers in _PLANS.items():
         found = read_layers(model, height, width)
         if found is None: continue
         layers, names = found
         if "input_conv" not in layers:     # all kinds but the gated PixelCNN: a 7x7 mask-A convolution over the drawn pixels
             input_conv = _get_layer(model, "input_conv")
-            if not isinstance(input_conv, MaskedConv2D) or input_conv.mask_type != "A" or input_conv.color_groups != 1: return None
-            if not input_conv.use_bias or input_conv.kernel.shape[2] != 1: return None
+            if not isinstance(input_conv, MaskedConv2D) or input_conv.mask_type != "A": return None
+            if not input_conv.use_bias or input_conv.kernel.shape[2] != model.inputs[0].shape[-1]: return None
             in_table, in_offsets = tap_table(input_conv, height, width)
             layers = dict(layers, input_table=tf.constant(in_table),
                           input_conv=(_tap_matrix(input_conv, in_offsets), tf.constant(np.asarray(input_conv.bias))))
             names = names | {"input_conv"}
         known = {"output_conv", "logits"} | names
         if any(layer.weights and layer.name not in known for layer in model.layers): return None
-        return dict(kind=kind, width=width, head=(*head[0], *head[1]), **layers)
+        distribution = PixelDistribution.of(model)
+        return dict(kind=kind, width=width, channels=distribution.channels, levels=distribution.levels, head=(*head[0], *head[1]), **layers)
     return None
 
 def has_cached_sampler(model) -> bool:
@@ -223,27 +231,36 @@ _TAKES_LABELS = set()   # kinds whose plans get the batch's labels (the gated Pi
 def _cached_steps(images, uniforms, num_given, temperature, tensors, static):
     "One pass over the pixels, computing every layer at the current position only."
     plan = {**tensors, **dict(static)}
-    steps = _STEPS[plan["kind"]]
-    batch, num_pixels, width = images.shape[0], images.shape[1], plan["width"]
-    given, coins = tf.transpose(images), tf.transpose(uniforms)      # (pixels, batch): one row per step
-    pixel_cache = _empty_cache(num_pixels, batch, 1)
-    logit_cache = tf.TensorArray(tf.float32, size=num_pixels, element_shape=[batch])
+    steps, distribution = _STEPS[plan["kind"]], PixelDistribution(plan["channels"], plan["levels"])
+    channels, batch, width = distribution.channels, images.shape[0], plan["width"]
+    num_pixels = images.shape[1] // channels
+    given = tf.transpose(tf.reshape(images, [batch, num_pixels, channels]), [1, 0, 2])      # (pixels, batch, channels)
+    coins = tf.transpose(tf.reshape(uniforms, [batch, num_pixels, channels]), [1, 2, 0])    # (pixels, channels, batch)
+    pixel_cache = _empty_cache(num_pixels, batch, channels)
+    logit_cache = tf.TensorArray(tf.float32, size=num_pixels, element_shape=[batch, distribution.logit_channels])
+    output_matrix, output_bias, logit_matrix, logit_bias = plan["head"]
     def step(t, pixel_cache, caches, logit_cache):
         if steps.start_of_row is not None:
             caches = tf.cond(t % width == 0, lambda: steps.start_of_row(plan, t, pixel_cache, caches), lambda: caches)
-        features = _conv_at(pixel_cache, plan["input_table"][t], *plan["input_conv"])   # 7x7 mask A over drawn pixels
-        features, caches = steps.at_position(plan, t, features, caches)
-        output_matrix, output_bias, logit_matrix, logit_bias = plan["head"]
-        hidden = tf.nn.relu(tf.matmul(tf.nn.relu(features), output_matrix) + output_bias)
-        logit = (tf.matmul(hidden, logit_matrix) + logit_bias)[:, 0]
-        drawn = tf.cast(coins[t] < tf.sigmoid(logit / temperature), tf.float32)
-        pixel = tf.where(t < num_given, given[t], drawn)
+        pixel = tf.where(t < num_given, given[t], tf.zeros_like(given[t]))
+        for channel in range(channels):   # R, then G given R, then B: each channel's logits read only the earlier ones here
+            seen = pixel_cache if channels == 1 else pixel_cache.write(t, pixel)     # a colour mask A reads this pixel's earlier channels
+            features = _conv_at(seen, plan["input_table"][t], *plan["input_conv"])   # 7x7 mask A over drawn pixels
+            if "input_colours" in plan: features = features + tf.matmul(pixel, plan["input_colours"][0]) + plan["input_colours"][1]
+            # every layer at t; the last channel's pass (all earlier channels drawn) leaves the caches of the finished pixel
+            features, position_caches = steps.at_position(plan, t, features, caches)
+            hidden = tf.nn.relu(tf.matmul(tf.nn.relu(features), output_matrix) + output_bias)
+            logits = tf.matmul(hidden, logit_matrix) + logit_bias
+            drawn = distribution.draw(distribution.channel_logits(logits, channel), coins[t, channel], temperature)
+            pixel = tf.where(t < num_given, pixel, pixel + drawn[:, None] * tf.one_hot(channel, channels))
+        caches = position_caches
         if steps.end_of_row is not None:
             caches = tf.cond(t % width == width - 1, lambda: steps.end_of_row(plan, caches), lambda: caches)
-        return t + 1, pixel_cache.write(t, pixel[:, None]), caches, logit_cache.write(t, logit)
+        return t + 1, pixel_cache.write(t, pixel), caches, logit_cache.write(t, logits)
     _, pixel_cache, _, logit_cache = tf.while_loop(lambda t, *_: t < num_pixels, step,
                                                    (tf.constant(0), pixel_cache, steps.start(plan, batch, num_pixels), logit_cache))
-    return tf.transpose(pixel_cache.gather(tf.range(num_pixels))[:, :, 0]), tf.transpose(logit_cache.stack())
+    return (tf.reshape(tf.transpose(pixel_cache.gather(tf.range(num_pixels)), [1, 0, 2]), [batch, -1]),
+            tf.reshape(tf.transpose(logit_cache.stack(), [1, 0, 2]), [batch, -1]))
 
 # %% ../nbs/08_sampling.ipynb #0bf15f1d
 def _split_plan(plan):
@@ -261,15 +278,15 @@ def _cached_loop(batch, num_pixels, plan, jit_compile):
     return _cached_loops[key]
 
 def cached_generate(model, # a model built by build_pixelcnn, build_row_lstm, build_diagonal_bilstm or build_gated_pixelcnn
-                    images:np.ndarray, # float32 (B, H, W, 1): the first num_given pixels are kept
+                    images:np.ndarray, # float32 (B, H, W, C) model inputs: the first num_given pixels are kept
                     num_given:int, # pixels kept, in raster order (0: sample from scratch)
-                    uniforms:np.ndarray, # float32 (B, H * W) coin flips (draw_uniforms)
-                    temperature:float=1.0, # logits are divided by this before the sigmoid
+                    uniforms:np.ndarray, # float32 (B, H * W * C) coin flips (draw_uniforms)
+                    temperature:float=1.0, # logits are divided by this before the sigmoid (or softmax)
                     jit_compile:bool=True, # compile the loop with XLA (False: plain TensorFlow graph)
                     plan:dict=None, # cached_plan(model, H, W), if already computed
                     labels=None, # int (B,) class of each image, for a conditional model (None otherwise)
-                   ): # (images, logits), both float32 (B, H, W, 1) NumPy arrays
-    "Fast sampler: each step computes every layer at the new pixel only, from caches."
+                   ): # (images (B, H, W, C), logits (B, H, W, logit channels)), float32 NumPy arrays
+    "Fast sampler: each step computes every layer at the new pixel only, from caches (once per channel of a colour pixel)."
     batch, height, width = images.shape[:3]
     labels = check_labels(model, labels, batch)
     plan = plan or cached_plan(model, height, width)
@@ -282,8 +299,7 @@ def cached_generate(model, # a model built by build_pixelcnn, build_row_lstm, bu
     loop = _cached_loop(batch, height * width, plan, jit_compile)
     pixels, logits = loop(tf.constant(np.reshape(images, (batch, -1)), tf.float32), tf.constant(uniforms, tf.float32),
                           tf.constant(num_given, tf.int32), tf.constant(temperature, tf.float32), _split_plan(plan)[1])
-    shape = (batch, height, width, 1)
-    return pixels.numpy().reshape(shape), logits.numpy().reshape(shape)
+    return pixels.numpy().reshape(images.shape), logits.numpy().reshape(batch, height, width, -1)
 
 # %% ../nbs/08_sampling.ipynb #5a1c0e07
 def _constant(value):
@@ -303,7 +319,7 @@ def _check_causal(layer):
 
 def _row_lstm_layer(layer):
     "One `RowLSTM`: its input-to-state kernel over the taps its mask keeps, its state-to-state kernel over the row above, its initial state."
-    kept = np.nonzero(np.asarray(layer.input_mask)[0, :, 0, 0])[0]               # input taps j - k//2 + tap the mask keeps
+    kept = np.nonzero(np.asarray(layer.input_mask)[0].any(axis=(1, 2)))[0]        # input taps j - k//2 + tap the mask keeps
     input_kernel = np.asarray(layer.input_kernel * layer.input_mask)[0, kept]    # (taps, C, 4h)
     initial_hidden, initial_cell = layer.initial_state()
     return dict(input_taps=tf.constant(kept, tf.int32), input_matrix=_constant(input_kernel.reshape(-1, input_kernel.shape[-1])),
@@ -330,7 +346,7 @@ def _pixelrnn_layers(kind, layer_class, read_layer):
     "A planner for `_PLANS`: the layers `{kind}_0, ...` of a PixelRNN model, each with its 1x1 residual and skip convolutions."
     def read_layers(model, height, width):
         recurrent = _numbered_layers(model, kind, layer_class)
-        if not recurrent or any(layer.color_groups != 1 for layer in recurrent): return None
+        if not recurrent: return None
         if len({layer.gate_activation for layer in recurrent}) != 1: return None
         for layer in recurrent: _check_causal(layer)
         layers, names = [], {layer.name for layer in recurrent}
@@ -462,7 +478,7 @@ def _offset_table(offsets, # (row, column) offsets of the taps, relative to the 
 
 def _stack_matrix(layer):
     "A `StackConv2D` as (matrix, bias): its kernel as a (taps * in_channels, filters) matrix, taps in `offsets()` order."
-    kernel = np.asarray(layer.kernel)
+    kernel = np.asarray(layer.masked_kernel())
     return _constant(kernel.reshape(-1, kernel.shape[-1])), _constant(layer.bias)
 
 def _gated_layers(model, height, width):
@@ -482,10 +498,16 @@ def _gated_layers(model, height, width):
                            vertical_class_bias=_constant(block.vertical_class_bias if block.num_classes and block.vertical_output else no_classes),
                            horizontal_class_bias=_constant(block.horizontal_class_bias if block.num_classes else no_classes)))
     vertical_table = _offset_table(vertical_input.offsets(), height, width)        # (H*W, taps), read one row at a time
-    return dict(input_table=tf.constant(_offset_table(horizontal_input.offsets(), height, width)),
-                input_conv=_stack_matrix(horizontal_input),
-                vertical_input_table=tf.constant(vertical_table.reshape(height, -1)), vertical_input_conv=_stack_matrix(vertical_input),
-                gated_layers=layers, gated_kernel_size=blocks[0].kernel_size), {layer.name for layer in [vertical_input, horizontal_input, *blocks]}
+    parts = dict(input_table=tf.constant(_offset_table(horizontal_input.offsets(), height, width)),
+                 input_conv=_stack_matrix(horizontal_input),
+                 vertical_input_table=tf.constant(vertical_table.reshape(height, -1)), vertical_input_conv=_stack_matrix(vertical_input),
+                 gated_layers=layers, gated_kernel_size=blocks[0].kernel_size)
+    names = {layer.name for layer in [vertical_input, horizontal_input, *blocks]}
+    input_colours = _get_layer(model, "horizontal_input_colours")     # colour models: this pixel's earlier colours (1x1 mask A)
+    if input_colours is not None:
+        if _pointwise(input_colours) is None: return None
+        parts["input_colours"], names = _pointwise(input_colours), names | {input_colours.name}
+    return parts, names
 
 _PLANS["gated_pixelcnn"] = _gated_layers
 
@@ -505,8 +527,9 @@ def _gated_start_of_row(plan, t, pixel_cache, caches):
     "The vertical stack along the row that starts at position t (every pixel above it is drawn), and each block's links into the horizontal stack."
     width, half, labels = plan["width"], plan["gated_kernel_size"] // 2, plan["labels"]
     batch = labels.shape[0]
-    taps = pixel_cache.gather(plan["vertical_input_table"][t // width])                  # (W * taps, B, 1): pixels of the rows above
-    taps = tf.transpose(tf.reshape(taps, [width, -1, batch]), [0, 2, 1])                 # (W, B, taps)
+    taps = pixel_cache.gather(plan["vertical_input_table"][t // width])                  # (W * taps, B, C): pixels of the rows above
+    channels = taps.shape[-1]
+    taps = tf.reshape(tf.transpose(tf.reshape(taps, [width, -1, batch, channels]), [0, 2, 1, 3]), [width, batch, -1])   # (W, B, taps * C)
     vertical = tf.einsum("wbi,io->wbo", taps, plan["vertical_input_conv"][0]) + plan["vertical_input_conv"][1]   # (W, B, p)
     new_caches = dict(vertical=[], horizontal=[], links=[])
     for layer, window, buffer in zip(plan["gated_layers"], caches["vertical"], caches["horizontal"]):
@@ -547,25 +570,26 @@ def _check_model_size(model, height, width):
         raise ValueError(f"The model was built for {model_height}x{model_width} images, got {height}x{width}; "
                          f"use height={model_height}, width={model_width} or build a model of this size.")
 
-def generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logits (B, H, W, 1)
-             images, # (B, H, W[, 1]) 0/1 images: the first num_given pixels are kept
+def generate(model, # Keras model mapping float32 (B, H, W, C) images to logits (B, H, W, logit channels)
+             images, # (B, H, W[, C]) images the model takes (0/1, or levels): the first num_given pixels are kept
              num_given:int, # pixels kept, in raster order (0: sample from scratch)
-             uniforms:np.ndarray, # float32 (B, H * W) coin flips (draw_uniforms)
+             uniforms:np.ndarray, # float32 (B, H * W * C) coin flips (draw_uniforms)
              method:str="cached", # "cached" (fast; models without a cached sampler fall back) or "naive" (reference)
              temperature:float=1.0, # logits are divided by this before the sigmoid
              labels=None, # int (B,) class of each image, for a conditional model (None otherwise)
-            ): # (images, logits), both float32 (B, H, W, 1)
-    "Draw the pixels of `images` from `num_given` on; return them with the logit each pixel was drawn from."
+            ): # (images (B, H, W, C) as model inputs, logits (B, H, W, logit channels)), float32
+    "Draw the pixels of `images` from `num_given` on; return them with the logits each pixel was drawn from."
     _check_sampling_args(method, temperature, 0)
-    images = validate_binary_images(images, "images")
-    batch, height, width = images.shape[:3]
+    distribution = PixelDistribution.of(model)
+    images = distribution.check_images(images, "images")
+    batch, height, width, channels = images.shape
     _check_model_size(model, height, width)
     if isinstance(num_given, bool) or not isinstance(num_given, (int, np.integer)) or not 0 <= num_given <= height * width:
         raise ValueError(f"num_given must be an integer from 0 to {height * width} (pixels kept), got {num_given!r}.")
     uniforms = np.asarray(uniforms, np.float32)
-    if uniforms.shape != (batch, height * width):
-        raise ValueError(f"uniforms must have shape {(batch, height * width)} (one per pixel), got {uniforms.shape}; "
-                         "use draw_uniforms(seed, num_images, height, width).")
+    if uniforms.shape != (batch, height * width * channels):
+        raise ValueError(f"uniforms must have shape {(batch, height * width * channels)} (one per channel of every pixel), got "
+                         f"{uniforms.shape}; use draw_uniforms(seed, num_images, height, width{', channels' if channels > 1 else ''}).")
     labels = check_labels(model, labels, batch)
     if method == "cached":
         plan = cached_plan(model, height, width)
@@ -576,7 +600,7 @@ def generate(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to log
     return naive_generate(model, images, int(num_given), uniforms, temperature, labels)
 
 # %% ../nbs/08_sampling.ipynb #deaf2207
-def sample(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logits (B, H, W, 1)
+def sample(model, # Keras model mapping float32 (B, H, W, C) images to logits (B, H, W, logit channels)
            num_images:int, # how many images to draw
            height:int, # image height (the model's)
            width:int, # image width (the model's)
@@ -584,22 +608,23 @@ def sample(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logit
            method:str="cached", # "cached" (fast; models without a cached sampler fall back with a warning) or "naive"
            temperature:float=1.0, # below 1: more likely pixels; above 1: more random
            labels=None, # int (num_images,) class of each image, for a conditional model (None otherwise)
-          ) -> np.ndarray: # float32 (num_images, height, width, 1) of 0/1
-    "Draw `num_images` images from the model, pixel by pixel in raster order."
+          ) -> np.ndarray: # float32 (num_images, height, width, C): 0/1, or levels k / (levels - 1)
+    "Draw `num_images` images from the model, pixel by pixel in raster order (and R, G, B within a pixel)."
     _check_sampling_args(method, temperature, seed)
     num_images, height, width = check_positive_ints(num_images=num_images, height=height, width=width)
     _check_model_size(model, height, width)
     labels = check_labels(model, labels, num_images)
-    blank = np.zeros((num_images, height, width, 1), np.float32)
-    return generate(model, blank, 0, draw_uniforms(seed, num_images, height, width), method, temperature, labels)[0]
+    channels = PixelDistribution.of(model).channels
+    blank = np.zeros((num_images, height, width, channels), np.float32)
+    return generate(model, blank, 0, draw_uniforms(seed, num_images, height, width, channels), method, temperature, labels)[0]
 
 # %% ../nbs/08_sampling.ipynb #51aafdda
-def plot_samples(samples, # (N, H, W[, 1]) 0/1 images
+def plot_samples(samples, # (N, H, W[, C]) images as a sampler returns them: 0/1, or levels k / (levels - 1)
                  ncols:int=10, # images per row
                  title:str=None, # figure title
                 ) -> Figure:
-    "Draw sampled images in a grid."
-    return show_images(validate_binary_images(samples, "samples"), ncols=ncols, title=title)
+    "Draw sampled images in a grid: binary, grey or RGB."
+    return show_images(samples, ncols=ncols, title=title)
 
 # %% ../nbs/08_sampling.ipynb #07f1c55d
 def plot_generation(image, # one (H, W[, 1]) 0/1 image, as returned by sample
@@ -629,54 +654,54 @@ def _check_start_row(start_row, height):
                          f"{height}-row images, got {start_row!r}.")
     return int(start_row)
 
-def complete(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logits (B, H, W, 1)
-             images, # (N, H, W[, 1]) 0/1 images to complete
+def complete(model, # Keras model mapping float32 (B, H, W, C) images to logits (B, H, W, logit channels)
+             images, # (N, H, W[, C]) images to complete: 0/1, or levels (uint8 0..255 for an 8-bit model)
              start_row:int=None, # first hidden row; rows above it are kept (None: hide the bottom half)
              num_completions:int=1, # completions per image
              seed:int=0, # seed of the coin flips
              method:str="cached", # "cached" (fast; models without a cached sampler fall back with a warning) or "naive"
              temperature:float=1.0, # logits are divided by this before the sigmoid
              labels=None, # int (N,) class of each image, for a conditional model (None otherwise)
-            ) -> np.ndarray: # float32 (N, num_completions, H, W, 1) of 0/1
+            ) -> np.ndarray: # float32 (N, num_completions, H, W, C) model inputs: 0/1, or levels k / (levels - 1)
     "Redraw every row of `images` from `start_row` on, `num_completions` times, given the rows above."
     _check_sampling_args(method, temperature, seed)
-    images = validate_binary_images(images, "images", *_model_size(model))
-    num_images, height, width = images.shape[:3]
+    images = PixelDistribution.of(model).check_images(images, "images", *_model_size(model))
+    num_images, height, width, channels = images.shape
     _check_model_size(model, height, width)
     start_row = _check_start_row(start_row, height)
     (num_completions,) = check_positive_ints(num_completions=num_completions)
     labels = check_labels(model, labels, num_images)
     repeated = np.repeat(images, num_completions, axis=0)       # image i -> rows i*K ... i*K + K - 1
-    uniforms = draw_uniforms(seed, num_images * num_completions, height, width)
+    uniforms = draw_uniforms(seed, num_images * num_completions, height, width, channels)
     completed = generate(model, repeated, start_row * width, uniforms, method, temperature,
                          None if labels is None else np.repeat(labels, num_completions))[0]
-    return completed.reshape(num_images, num_completions, height, width, 1)
+    return completed.reshape(num_images, num_completions, height, width, channels)
 
 # %% ../nbs/08_sampling.ipynb #aef9ae4b
-def plot_completions(images, # (N, H, W[, 1]) the original 0/1 images
+def plot_completions(images, # (N, H, W[, C]) the original images: 0/1, or intensities (uint8, or floats in [0, 1])
                      start_row:int, # first hidden row
-                     completions, # (N, K, H, W[, 1]) completions, from complete
+                     completions, # (N, K, H, W[, C]) completions, from complete
                      scale:float=1.0, # size of one image in inches
                     ) -> Figure:
     "One row per image: the original, the occluded input (hidden part grey), then the completions."
-    images = validate_binary_images(images, "images")
-    num_images, height, width = images.shape[:3]
+    images = as_intensities(images, "images")
+    num_images, height, width, channels = images.shape
     start_row = _check_start_row(start_row, height)
     completions = np.asarray(completions)
-    if completions.ndim == 4: completions = completions[..., None]
-    if completions.ndim != 5 or completions.shape[0] != num_images or completions.shape[2:4] != (height, width):
-        raise ValueError(f"completions must have shape ({num_images}, K, {height}, {width}, 1) as returned by "
+    if completions.ndim == 4 and channels == 1: completions = completions[..., None]
+    if completions.ndim != 5 or completions.shape[0] != num_images or completions.shape[2:] != (height, width, channels):
+        raise ValueError(f"completions must have shape ({num_images}, K, {height}, {width}, {channels}) as returned by "
                          f"complete(model, images, ...), got {completions.shape}.")
     num_completions = completions.shape[1]
-    validate_binary_images(completions.reshape(-1, height, width, 1), "completions")
-    occluded = images[..., 0].copy()
+    completions = as_intensities(completions.reshape(-1, height, width, channels), "completions").reshape(completions.shape)
+    occluded = images.copy()
     occluded[:, start_row:] = 0.5
     figure = plt.figure(figsize=(scale * (num_completions + 2), scale * num_images + 0.3), dpi=80)
     axes = figure.subplots(num_images, num_completions + 2, squeeze=False)
     for row in range(num_images):
-        pictures = [images[row, ..., 0], occluded[row]] + [completions[row, k, ..., 0] for k in range(num_completions)]
+        pictures = [images[row], occluded[row]] + [completions[row, k] for k in range(num_completions)]
         for column, (axis, picture) in enumerate(zip(axes[row], pictures)):
-            axis.imshow(picture, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            axis.imshow(picture[..., 0] if channels == 1 else picture, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
             if column and 0 < start_row < height: axis.axhline(start_row - 0.5, color="red", lw=1)
             axis.set_axis_off()
             if row == 0: axis.set_title(["original", "occluded"][column] if column < 2 else f"sample {column - 1}", fontsize=9)
@@ -685,14 +710,15 @@ def plot_completions(images, # (N, H, W[, 1]) the original 0/1 images
     return figure
 
 # %% ../nbs/08_sampling.ipynb #45058f2b
-def conditional_nll(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images to logits (B, H, W, 1)
-                    images, # (N, H, W[, 1]) 0/1 images
+def conditional_nll(model, # Keras model mapping float32 (B, H, W, C) images to logits (B, H, W, logit channels)
+                    images, # (N, H, W[, C]) images the model takes: 0/1, or levels
                     start_row:int=None, # first hidden row (None: the bottom half)
                     batch_size:int=256, # images per forward pass
                     labels=None, # int (N,) class of each image, for a conditional model (None otherwise)
                    ) -> np.ndarray: # float64 (N,): nats of each image's hidden rows given the rows above
     "The model's NLL (nats) of rows `start_row`... of each image, given the rows above it (and its class, for a conditional model)."
-    images = validate_binary_images(images, "images", *_model_size(model))
+    distribution = PixelDistribution.of(model)
+    images = distribution.check_images(images, "images", *_model_size(model))
     height, width = images.shape[1:3]
     _check_model_size(model, height, width)
     start_row = _check_start_row(start_row, height)
@@ -702,9 +728,8 @@ def conditional_nll(model, # Keras model mapping float32 (B, H, W, 1) 0/1 images
     for first in range(0, len(images), batch_size):
         batch = images[first:first + batch_size]
         inputs = batch if labels is None else [batch, labels[first:first + batch_size]]
-        logits = np.asarray(model(inputs, training=False), np.float64)
-        per_pixel = np.logaddexp(0, logits) - batch * logits     # Bernoulli NLL with logits, stable
-        nlls.append(per_pixel[:, start_row:].sum(axis=(1, 2, 3)))
+        per_pixel = distribution.pixel_nll(model(inputs, training=False), batch).numpy().astype(np.float64)   # (B, H, W)
+        nlls.append(per_pixel[:, start_row:].sum(axis=(1, 2)))
     return np.concatenate(nlls)
 
 # %% ../nbs/08_sampling.ipynb #b8e18029
