@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['STACKS', 'StackConv2D', 'plot_stack_windows', 'gated_activation', 'GatedBlock', 'is_conditional', 'model_num_classes',
-           'labels_if_conditional', 'check_labels', 'ConditionalPixelModel', 'build_gated_pixelcnn', 'class_grid',
-           'plot_class_grid', 'build_digit_classifier', 'class_agreement']
+           'labels_if_conditional', 'check_labels', 'ConditionalPixelModel', 'build_gated_pixelcnn', 'plot_class_grid',
+           'build_digit_classifier', 'class_agreement']
 
 # %% ../nbs/04_gated_pixelcnn.ipynb #0ed65aa5
 import numpy as np
@@ -269,21 +269,6 @@ def build_gated_pixelcnn(height:int=28, # image height
     return (ConditionalPixelModel if labels is not None else PixelModel)(inputs, logits, name=name)
 
 # %% ../nbs/04_gated_pixelcnn.ipynb #22740b84
-def class_grid(model, # a conditional model (num_classes set)
-               num_per_class:int=10, # samples of each class
-               seed:int=0, # seed of the coin flips
-               method:str="cached", # sampler, see pixelrnn_course.sampling.sample
-              ) -> np.ndarray: # float32 (num_classes, num_per_class, H, W, 1) of 0/1: row k holds samples of class k
-    "Ask a conditional model for every class in turn: row k of the result is 'draw me a k', `num_per_class` times."
-    from pixelrnn_course.sampling import sample      # chapter 8, which builds on this one
-    if not is_conditional(model):
-        raise ValueError(f"Model {model.name!r} is unconditional; build it with num_classes to ask it for a class.")
-    (num_per_class,) = check_positive_ints(num_per_class=num_per_class)
-    num_classes, (height, width) = model_num_classes(model), model.inputs[0].shape[1:3]
-    labels = np.repeat(np.arange(num_classes), num_per_class)
-    images = sample(model, len(labels), height, width, seed=seed, method=method, labels=labels)
-    return images.reshape(num_classes, num_per_class, height, width, 1)
-
 def plot_class_grid(grid, # (num_classes, num_per_class, H, W, 1) from class_grid
                     title:str=None, # figure title
                    ):

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'draw_uniforms', 'naive_generate', 'tap_table', 'cached_plan', 'has_cached_sampler', 'cached_generate',
-           'generate', 'sample', 'plot_samples', 'plot_generation', 'complete', 'plot_completions', 'conditional_nll',
-           'explorer_figure', 'CompletionExplorer']
+           'generate', 'sample', 'class_grid', 'plot_samples', 'plot_generation', 'complete', 'plot_completions',
+           'conditional_nll', 'explorer_figure', 'CompletionExplorer']
 
 # %% ../nbs/08_sampling.ipynb #7054efa5
 import functools
@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from .data import validate_binary_images, show_images, check_positive_ints, as_intensities
 from .masking import MaskedConv2D, causal_mask
 from .pixelrnn import RowLSTM, DiagonalBiLSTM, lstm_update
-from .gated import StackConv2D, GatedBlock, gated_activation, is_conditional, check_labels, labels_if_conditional
+from .gated import StackConv2D, GatedBlock, gated_activation, is_conditional, check_labels, labels_if_conditional, model_num_classes
 from .colour import PixelDistribution
 
 # %% ../nbs/08_sampling.ipynb #c6e708e6
@@ -617,6 +617,21 @@ def sample(model, # Keras model mapping float32 (B, H, W, C) images to logits (B
     channels = PixelDistribution.of(model).channels
     blank = np.zeros((num_images, height, width, channels), np.float32)
     return generate(model, blank, 0, draw_uniforms(seed, num_images, height, width, channels), method, temperature, labels)[0]
+
+# %% ../nbs/08_sampling.ipynb #33be3c8f
+def class_grid(model, # a conditional model (num_classes set)
+               num_per_class:int=10, # samples of each class
+               seed:int=0, # seed of the coin flips
+               method:str="cached", # sampler, see sample
+              ) -> np.ndarray: # float32 (num_classes, num_per_class, H, W, C): row k holds samples of class k
+    "Ask a conditional model for every class in turn: row k of the result is 'draw me a k', `num_per_class` times."
+    if not is_conditional(model):
+        raise ValueError(f"Model {model.name!r} is unconditional; build it with num_classes to ask it for a class.")
+    (num_per_class,) = check_positive_ints(num_per_class=num_per_class)
+    num_classes, (height, width) = model_num_classes(model), model.inputs[0].shape[1:3]
+    labels = np.repeat(np.arange(num_classes), num_per_class)
+    images = sample(model, len(labels), height, width, seed=seed, method=method, labels=labels)
+    return images.reshape(num_classes, num_per_class, *images.shape[1:])
 
 # %% ../nbs/08_sampling.ipynb #51aafdda
 def plot_samples(samples, # (N, H, W[, C]) images as a sampler returns them: 0/1, or levels k / (levels - 1)
