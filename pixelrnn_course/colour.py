@@ -8,13 +8,13 @@ __all__ = ['CHANNEL_NAMES', 'CIFAR10_URLS', 'CIFAR10_FILE', 'CIFAR10_CHECKSUMS',
            'read_cifar10_batch', 'load_cifar10', 'load_cifar10_sample']
 
 # %% ../nbs/12_colour.ipynb #c46a7ef9
-import gzip, io, math, pickle, tarfile
+import math, pickle, tarfile
 from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
-from .data import check_positive_ints, validate_binary_images, _as_numpy, load_mnist, load_mnist_sample
-from .datafiles import fetch_files, CHECKSUMS
-from .masking import dependency_map, causality_violations
+from .data import validate_binary_images, _as_numpy
+from .datafiles import fetch_files
+from .masking import dependency_map
 
 # %% ../nbs/12_colour.ipynb #e2fe7957
 CHANNEL_NAMES = {1: ("grey",), 3: ("red", "green", "blue")}
@@ -60,7 +60,8 @@ class PixelDistribution:
         if image_channels and logit_channels % image_channels == 0 and logit_channels // image_channels > 2:
             return cls(image_channels, logit_channels // image_channels)
         raise ValueError(f"A model of {image_channels}-channel images with {logit_channels} logit channels is not a course "
-                         "model: expected one logit per channel (binary) or `levels` logits per channel.")
+                         "model: expected one logit per channel (binary) or `levels` logits per channel. Build one with "
+                         "build_model(name, height, width, channels=..., levels=...).")
 
     @classmethod
     def of(cls, model) -> "PixelDistribution":
@@ -77,7 +78,9 @@ class PixelDistribution:
         array = _as_images(_as_numpy(images), self.channels, name, height, width)
         if np.issubdtype(array.dtype, np.integer) or array.dtype == bool:
             if array.min() < 0 or array.max() > self.levels - 1:
-                raise ValueError(f"{name} must hold integer levels 0..{self.levels - 1}, got values {array.min()}..{array.max()}.")
+                raise ValueError(f"{name} must hold integer levels 0..{self.levels - 1}, got values {array.min()}..{array.max()}. "
+                                 + ("Pass uint8 images 0..255 as they are." if self.levels == 256 else
+                                    f"Quantise them to {self.levels} levels first, e.g. (images * {self.levels} // 256) for uint8 images."))
             return self.values[array.astype(np.int64)]
         if not np.issubdtype(array.dtype, np.floating): raise ValueError(f"{name} must be numeric, got dtype {array.dtype}.")
         scaled = array.astype(np.float64) * (self.levels - 1)
@@ -210,11 +213,12 @@ def read_cifar10_batch(file, # an open binary file of one pickled batch of the p
     "One batch of the official CIFAR-10 python tarball: its images in height x width x RGB order, and its labels."
     batch = _ArraysOnly(file, encoding="bytes").load()
     if not isinstance(batch, dict) or b"data" not in batch or b"labels" not in batch:
-        raise ValueError("A CIFAR-10 batch is a pickled dict with b'data' and b'labels'; this one is not. Is it the official file?")
+        raise ValueError("A CIFAR-10 batch is a pickled dict with b'data' and b'labels'; this one is not. Delete the tarball "
+                         "and let load_cifar10 download the official one again.")
     data, labels = np.asarray(batch[b"data"]), np.asarray(batch[b"labels"])
     if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3072 or labels.shape != (len(data),) or labels.max(initial=0) > 9:
         raise ValueError(f"A CIFAR-10 batch holds uint8 data (N, 3072) and N labels 0..9, got data {data.dtype} {data.shape} "
-                         f"and labels {labels.shape}. Is it the official file?")
+                         f"and labels {labels.shape}. Delete the tarball and let load_cifar10 download the official one again.")
     return data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1).copy(), labels.astype(np.uint8)
 
 def load_cifar10(split:str="train", # "train" (50,000 images) or "test" (10,000)
@@ -229,8 +233,11 @@ def load_cifar10(split:str="train", # "train" (50,000 images) or "test" (10,000)
     images, labels = [], []
     with tarfile.open(path, "r:gz") as archive:
         for name in CIFAR10_BATCHES[split]:
-            member = archive.extractfile(f"cifar-10-batches-py/{name}")
-            if member is None: raise ValueError(f"{path} has no cifar-10-batches-py/{name}; it is not the official tarball.")
+            try: member = archive.extractfile(f"cifar-10-batches-py/{name}")
+            except KeyError: member = None
+            if member is None:
+                raise ValueError(f"{path} has no cifar-10-batches-py/{name}, so it is not the official tarball; delete it and let "
+                                 "load_cifar10 download it again.")
             batch_images, batch_labels = read_cifar10_batch(member)
             images.append(batch_images); labels.append(batch_labels)
     return np.concatenate(images), np.concatenate(labels)

@@ -131,7 +131,7 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
         ) -> dict: # the metadata written
     "Evaluate a run's best model on the whole test set and write it with its result file into the package."
     from pixelrnn_course.training import load_trained_model, evaluate
-    from pixelrnn_course.models import PAPER_CONFIGURATIONS, LEVEL_CONFIGURATIONS
+    from pixelrnn_course.models import PAPER_CONFIGURATIONS, LEVEL_CONFIGURATIONS, named_configuration
     from pixelrnn_course.gated import is_conditional
     from pixelrnn_course.colour import PixelDistribution
     run_dir, directory = Path(run_dir), Path(directory) if directory is not None else pretrained_dir()
@@ -142,10 +142,15 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
     history = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines() if line.strip()]
     if not history: raise ValueError(f"{run_dir} has no completed epoch yet; train it first.")
     model = load_trained_model(run_dir / "best.keras")
-    from pixelrnn_course.training import LEVEL_SOURCES
-    evaluation = evaluation or evaluate(model, "test", data_dir=data_dir, data=config.get("data") if config.get("data") in LEVEL_SOURCES else None)
+    binary = PixelDistribution.of(model).is_binary
+    if not binary and config.get("data") not in ("mnist8", "cifar10"):
+        raise ValueError(f"{run_dir} trained on {config.get('data')!r}, whose test split is no test set (the 8-bit sample's digits "
+                         "are MNIST training digits; cifar10_sample is a development sample); ship runs of mnist8 or cifar10.")
+    if not binary and is_conditional(model):
+        raise ValueError("Shipping a class-conditional 8-bit model is not supported: its class-summed NLL is computed on binarized MNIST.")
+    evaluation = evaluation or evaluate(model, "test", data_dir=data_dir, data=None if binary else config["data"])
     best = min(history, key=lambda record: record["valid_nll"])
-    paper = {**PAPER_CONFIGURATIONS, **LEVEL_CONFIGURATIONS}.get(name, {})
+    paper = named_configuration(name) if name in {**PAPER_CONFIGURATIONS, **LEVEL_CONFIGURATIONS} else {}
     metadata = dict(
         name=name, model=config["model_name"], configuration=config["model_hparams"],
         paper_label=paper.get("paper_label"), paper_test_nll=paper.get("paper_test_nll"),
@@ -160,7 +165,7 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
                   shlex.join(["pixelrnn-course", "ship", "--run", str(run_dir), "--name", name]),
                   shlex.join(["pixelrnn-course", "evaluate", "--pretrained", name, "--split", "test"])],
         date=datetime.date.today().isoformat(), parameters=int(model.count_params()))
-    if not PixelDistribution.of(model).is_binary:   # 8-bit models are compared in bits per dimension
+    if not binary:   # 8-bit models are compared in bits per dimension
         metadata.update(test_bits_per_dim=round(evaluation.bits_per_dim, 4), valid_bits_per_dim=round(best["valid_bits_per_dim"], 4),
                         reference_bits_per_dim=paper.get("reference_bits_per_dim"))
     if is_conditional(model):   # test_nll is given each image's true class; also the NLL with the class summed out

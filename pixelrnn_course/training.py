@@ -97,6 +97,7 @@ def _level_splits(data, data_dir):
         sample = load_cifar10_sample(data_dir)
         images = {"train": sample["train"][:-1000], "valid": sample["train"][-1000:], "test": sample["test"]}
         classes = {"train": sample["train_labels"][:-1000], "valid": sample["train_labels"][-1000:], "test": sample["test_labels"]}
+    if data not in LEVEL_SOURCES: raise ValueError(f"{data!r} is not a source of 8-bit images; expected one of {list(LEVEL_SOURCES)}.")
     distribution = PixelDistribution(*LEVEL_SOURCES[data])
     images = {split: array[..., None] if array.ndim == 3 else array for split, array in images.items()}
     return ({"train": images["train"], "valid": distribution.check_images(images["valid"], f"{data} valid"),
@@ -374,7 +375,7 @@ def evaluate(model, # a Keras model or a path accepted by load_trained_model
              batch_size:int=500, # images per forward pass
              data:str=None, # for an 8-bit model, its data source (default: "mnist8" for grey, "cifar10" for RGB)
             ) -> Evaluation:
-    "NLL on a whole split of the fixed binarized MNIST, the paper's benchmark (never a prefix); a conditional model is given each image's true class."
+    "NLL on a whole split of the fixed binarized MNIST, the paper's benchmark (never a prefix), or of an 8-bit model's data; a conditional model is given each image's true class."
     if isinstance(model, (str, Path)): model = load_trained_model(model)
     if split not in EXPECTED_SPLIT_SIZES:
         raise ValueError(f"Unknown split {split!r}; expected one of {sorted(EXPECTED_SPLIT_SIZES)}.")
@@ -384,12 +385,13 @@ def evaluate(model, # a Keras model or a path accepted by load_trained_model
         if LEVEL_SOURCES.get(data) != (distribution.channels, distribution.levels):
             raise ValueError(f"A model of {distribution} is evaluated on one of "
                              f"{[name for name, kind in LEVEL_SOURCES.items() if kind == (distribution.channels, distribution.levels)]}, "
-                             f"not {data!r}.")
+                             f"not {data!r}; pass one of those as data=.")
         splits, classes = _level_splits(data, data_dir)
         images = splits[split] if split != "train" else distribution.check_images(splits["train"])
         labels = np.asarray(classes[split], np.int64) if is_conditional(model) else None
         return evaluate_images(model, images, batch_size, split=f"{data} {split}", labels=labels)
-    if data not in (None, "binarized"): raise ValueError(f"A binary model is evaluated on the fixed binarized MNIST, not {data!r}.")
+    if data not in (None, "binarized"):
+        raise ValueError(f"A binary model is evaluated on the fixed binarized MNIST, not {data!r}; leave data out.")
     images = load_binarized_mnist(split, data_dir=data_dir)
     if len(images) != EXPECTED_SPLIT_SIZES[split]:
         raise ValueError(f"binarized MNIST {split} has {len(images)} images, expected all {EXPECTED_SPLIT_SIZES[split]}; "
