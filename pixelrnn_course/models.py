@@ -64,7 +64,7 @@ def model_logits(model:keras.Model, # a model from build_model
                  images, # images the model takes: binary (N, H, W[, 1]) in {0, 1}, or levels (e.g. uint8 (N, H, W, 3))
                  batch_size:int=256, # images per forward pass
                  labels=None, # int (N,) class of each image, for a conditional model (None otherwise)
-                ) -> np.ndarray: # float32 logits (N, H, W, logit channels): 1 per channel (binary), or `levels` per channel
+                ) -> np.ndarray: # float32 logits (N, H, W, logit channels): 1 per channel (binary), or one per level per channel
     "Per-pixel logits of `model` for `images`, validated and computed in batches."
     _, height, width, _ = model.inputs[0].shape
     images = PixelDistribution.of(model).check_images(images, height=height, width=width)

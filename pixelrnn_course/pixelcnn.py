@@ -46,7 +46,7 @@ def check_model_input(images, # a batch of images given to a model
 
 def colour_distribution(channels:int, # image channels: 1, or 3 for RGB
                         levels:int, # values of a channel: 2 (binary) up to 256
-                        **feature_counts, # the model's feature counts, e.g. hidden_channels=16: each must split into `channels` groups
+                        **feature_counts, # the model's feature counts, e.g. hidden_channels=16: each must split into the colour groups
                        ) -> PixelDistribution:
     "The output distribution of a model builder's `channels` and `levels`, after checking that its features split into colour groups."
     distribution = PixelDistribution(channels, levels)
