@@ -224,11 +224,10 @@ def command_evaluate(args:argparse.Namespace, # options parsed by build_parser()
     model = _load(args)
     distribution = PixelDistribution.of(model)
     if args.split in ("test-digits", "sample-test"):
-        label = {"test-digits": "the 500 binarized MNIST test images shipped with the package",
-                 "sample-test": "shipped-sample test split (not the paper's test set)"}[args.split]
-        if not distribution.is_binary:
-            label = {"test-digits": "500 random 8-bit MNIST test digits shipped with the package",
-                     "sample-test": "shipped-sample test split in 8 bits (MNIST training digits: not a test set)"}[args.split]
+        label = ({"test-digits": "the 500 binarized MNIST test images shipped with the package",
+                  "sample-test": "shipped-sample test split (not the paper's test set)"} if distribution.is_binary else
+                 {"test-digits": "500 random 8-bit MNIST test digits shipped with the package",
+                  "sample-test": "shipped-sample test split in 8 bits (MNIST training digits: not a test set)"})[args.split]
         images, labels = _digits(args.split, args.data_dir, distribution)
         result = evaluate_images(model, images, args.batch_size, split=label, labels=labels_if_conditional(model, labels))
     else:

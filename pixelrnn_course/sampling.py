@@ -575,7 +575,7 @@ def generate(model, # Keras model mapping float32 (B, H, W, C) images to logits 
              num_given:int, # pixels kept, in raster order (0: sample from scratch)
              uniforms:np.ndarray, # float32 (B, H * W * C) coin flips (draw_uniforms)
              method:str="cached", # "cached" (fast; models without a cached sampler fall back) or "naive" (reference)
-             temperature:float=1.0, # logits are divided by this before the sigmoid
+             temperature:float=1.0, # logits are divided by this before the sigmoid (or softmax)
              labels=None, # int (B,) class of each image, for a conditional model (None otherwise)
             ): # (images (B, H, W, C) as model inputs, logits (B, H, W, logit channels)), float32
     "Draw the pixels of `images` from `num_given` on; return them with the logits each pixel was drawn from."
@@ -675,7 +675,7 @@ def complete(model, # Keras model mapping float32 (B, H, W, C) images to logits 
              num_completions:int=1, # completions per image
              seed:int=0, # seed of the coin flips
              method:str="cached", # "cached" (fast; models without a cached sampler fall back with a warning) or "naive"
-             temperature:float=1.0, # logits are divided by this before the sigmoid
+             temperature:float=1.0, # logits are divided by this before the sigmoid (or softmax)
              labels=None, # int (N,) class of each image, for a conditional model (None otherwise)
             ) -> np.ndarray: # float32 (N, num_completions, H, W, C) model inputs: 0/1, or levels k / (levels - 1)
     "Redraw every row of `images` from `start_row` on, `num_completions` times, given the rows above."

@@ -269,11 +269,11 @@ EXPECTED_SPLIT_SIZES = {"train": 50000, "valid": 10000, "test": 10000}
 
 @dataclass
 class Evaluation:
-    "The NLL of a model on a set of binary images."
+    "The NLL of a model on a set of images (binary, or 8-bit: then num_pixels counts pixels x channels)."
     nll_nats: float # mean negative log-likelihood, nats per image
     standard_error: float # standard error of that mean
     num_images: int # how many images were evaluated
-    num_pixels: int # pixels per image
+    num_pixels: int # dimensions per image: pixels, times channels for an RGB model
     split: str # what the images were, e.g. "binarized MNIST test"
 
     @classmethod
@@ -337,7 +337,7 @@ def _traced_forward(model):
     return _traced_forwards[model]
 
 def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to logits
-                  images, # binary images (N, H, W) or (N, H, W, 1)
+                  images, # binary images (N, H, W) or (N, H, W, 1), or 8-bit ones for an 8-bit model
                   batch_size:int=500, # images per forward pass (does not change the result)
                   graph:bool=True, # trace the forward pass once (False: run eagerly, quicker for a few batches of a deep PixelRNN)
                   labels=None, # int (N,) class of each image, for a conditional model: the NLL given the label
@@ -358,13 +358,13 @@ def nll_per_image(model:keras.Model, # a model mapping (B, H, W, 1) images to lo
 
 # %% ../nbs/06_training.ipynb #dcb8dec0
 def evaluate_images(model, # a Keras model or a path accepted by load_trained_model
-                    images, # binary images (N, H, W) or (N, H, W, 1)
+                    images, # binary images (N, H, W) or (N, H, W, 1), or 8-bit ones for an 8-bit model
                     batch_size:int=500, # images per forward pass
                     split:str="images", # a label for the result
                     graph:bool=True, # see nll_per_image
                     labels=None, # int (N,) class of each image, for a conditional model: the NLL given the label
                    ) -> Evaluation:
-    "Mean NLL (nats/image, float32 model) of `model` on the given binary images."
+    "Mean NLL (nats/image, float32 model) of `model` on the given images."
     if isinstance(model, (str, Path)): model = load_trained_model(model)
     nll = nll_per_image(model, images, batch_size, graph, labels)
     return Evaluation.of(nll, np.prod(model.inputs[0].shape[1:4]), split)   # dimensions: pixels x channels
