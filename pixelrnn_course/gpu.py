@@ -80,12 +80,16 @@ def build_training_model(model_name:str, # a name known to build_model
 
 # %% ../nbs/07_training_on_gpus.ipynb #9f8521e2
 def describe_hardware() -> str:
-    "One line naming this machine's processor, core count and accelerators (recorded with every epoch)."
+    "One line naming this machine's processor, core count, accelerators and any limit on this process's CPU threads (recorded with every epoch)."
     processor = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"): processor = line.split(":", 1)[1].strip(); break
     except OSError: pass
     gpus = [tf.config.experimental.get_device_details(gpu).get("device_name", "GPU") for gpu in tf.config.list_physical_devices("GPU")]
-    return f"{processor}, {os.cpu_count()} cores" + (f", {', '.join(gpus)}" if gpus else ", no GPU")
+    threads = tf.config.threading.get_intra_op_parallelism_threads()   # 0: TensorFlow's default, every core
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()   # cores this process may use (Linux)
+    limits = ([f"{threads} thread{'s' if threads > 1 else ''}"] if threads else []) + (
+             [f"pinned to {usable} core{'s' if usable > 1 else ''}"] if usable < os.cpu_count() else [])
+    return f"{processor}, {os.cpu_count()} cores" + (f", {', '.join(gpus)}" if gpus else ", no GPU") + "".join(f", {limit}" for limit in limits)
 
