@@ -57,6 +57,8 @@ def _add_train_command(commands):
                        "Adam with cosine decay, batch 16 (default: quick, or the resumed run's)")
     train.add_argument("--out", type=Path, help="run directory (default: runs/MODEL_PRESET)")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    train.add_argument("--stop-after", type=int, metavar="EPOCH", help="end after this epoch, with the learning-rate schedule "
+                       "still spanning --epochs; continue later with --resume (default: train to the last epoch)")
     _add_training_options(train)
     train.add_argument("--batch-size", type=int, help="global batch size (default: the preset's)")
     train.add_argument("--learning-rate", type=float, help="(initial) learning rate (default: the preset's)")
@@ -219,7 +221,7 @@ def command_train(args:argparse.Namespace, # options parsed by build_parser()
     model = args.model or saved.get("model_name", "pixelcnn")
     preset = args.preset or saved.get("preset", "quick")
     result = train(model, preset, out_dir=args.out, resume=args.resume, data_dir=args.data_dir,
-                   epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+                   epochs=args.epochs, stop_after_epoch=args.stop_after, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
                    optimizer=args.optimizer, lr_schedule=args.lr_schedule, clip_norm=args.clip_norm,
                    model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset,
                    strategy=args.strategy, mixed_precision=args.mixed_precision, jit_compile=args.jit_compile,

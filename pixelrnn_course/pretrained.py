@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['TEST_DIGITS_FILE', 'GREY_TEST_DIGITS_FILE', 'RESULTS_START', 'RESULTS_END', 'pretrained_dir', 'available', 'load',
            'make_test_digits', 'save_test_digits', 'test_digits', 'test_digit_labels', 'make_grey_test_digits',
-           'grey_test_digits', 'training_command', 'copy_keras_compressed', 'ship', 'results_table',
-           'write_results_table', 'check_results_table']
+           'grey_test_digits', 'training_command', 'training_commands', 'copy_keras_compressed', 'ship',
+           'results_table', 'write_results_table', 'check_results_table']
 
 # %% ../nbs/09_pretrained.ipynb #5454ae18
 import json, os, re, shlex, shutil, datetime
@@ -90,16 +90,32 @@ def grey_test_digits(path=None, # a file of make_grey_test_digits' arrays (defau
 # %% ../nbs/09_pretrained.ipynb #fc64ff77
 def training_command(config:dict, # a run's config.json
                      out_dir, # the run directory
+                     stop_after:int=None, # end after this epoch (`--stop-after`; None: train to the last)
                     ) -> str:
     "The `pixelrnn-course train` command that makes (or resumes) the run described by `config`."
     words = ["pixelrnn-course", "train", "--model", config["model_name"], "--preset", config["preset"]]
     for key, value in sorted(config["model_hparams"].items()): words += ["--model-arg", f"{key}={value}"]
     flags = dict(epochs="--epochs", batch_size="--batch-size", learning_rate="--learning-rate", seed="--seed",
-                 optimizer="--optimizer", lr_schedule="--lr-schedule", clip_norm="--clip-norm", data="--data")
+                 optimizer="--optimizer", lr_schedule="--lr-schedule", clip_norm="--clip-norm", data="--data",
+                 train_subset="--train-subset")
     for key, flag in flags.items():
         if config.get(key) is not None: words += [flag, str(config[key])]
     if "precision" in config: words += ["--mixed-precision", {"mixed_bfloat16": "bfloat16"}.get(config["precision"], config["precision"])]
+    if stop_after is not None: words += ["--stop-after", str(stop_after)]
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
+
+def training_commands(config:dict, # a run's config.json
+                      out_dir, # the run directory
+                      epochs_completed:int=None, # the epochs the run has trained (None: all of its schedule)
+                     ) -> list: # one command per schedule, in order
+    "The `pixelrnn-course train` commands that redo a run epoch for epoch: one per schedule in its `schedule_history`, then its own."
+    current = {"epochs": config["epochs"], "learning_rate": config["learning_rate"], "through_epoch": epochs_completed}
+    commands = []
+    for schedule in [*config.get("schedule_history", []), current]:
+        through = schedule["through_epoch"]
+        commands.append(training_command(config | {"epochs": schedule["epochs"], "learning_rate": schedule["learning_rate"]},
+                                         out_dir, stop_after=through if through is not None and through < schedule["epochs"] else None))
+    return commands
 
 # %% ../nbs/09_pretrained.ipynb #49adce59
 def copy_keras_compressed(source, # a .keras file (Keras writes its members uncompressed)
@@ -159,9 +175,10 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
         valid_nll=round(best["valid_nll"], 4), best_epoch=best["epoch"], epochs=len(history),
         training_hours=round(sum(record["seconds"] for record in history) / 3600, 2),
         training_settings={key: config[key] for key in ("optimizer", "lr_schedule", "learning_rate", "batch_size",
-                                                          "clip_norm", "epochs", "seed", "data", "precision") if key in config},
+                                                          "clip_norm", "epochs", "seed", "data", "precision",
+                                                          "schedule_history") if key in config},
         hardware=sorted({record.get("hardware", "not recorded") for record in history}),
-        commands=[training_command(config, run_dir),
+        commands=[*training_commands(config, run_dir, len(history)),
                   shlex.join(["pixelrnn-course", "ship", "--run", str(run_dir), "--name", name]),
                   shlex.join(["pixelrnn-course", "evaluate", "--pretrained", name, "--split", "test"])],
         date=datetime.date.today().isoformat(), parameters=int(model.count_params()))
@@ -190,6 +207,10 @@ def _course_nll(result):
                  "with the class summed out")
     return text
 
+def _training_commands_text(result):
+    "A result file's training commands as inline code, in order (a run whose schedule changed has several)."
+    return " then ".join(f"`{command}`" for command in result["commands"] if command.startswith("pixelrnn-course train "))
+
 def results_table(models:dict=None, # name -> metadata (default: available())
                  ) -> str: # a markdown table
     "The markdown table of the shipped models' test NLLs beside the paper's."
@@ -206,7 +227,7 @@ def results_table(models:dict=None, # name -> metadata (default: available())
         lines.append(f"| {configuration['paper_label']} | `{name}`: {sizes} | {_paper_nll(configuration)} | "
                      f"{_course_nll(result)} | {result['epochs']} of "
                      f"{result['training_settings'].get('epochs', result['epochs'])} epochs, "
-                     f"{result['training_hours']:.1f} h on {'; '.join(result['hardware'])} | `{result['commands'][0]}` |")
+                     f"{result['training_hours']:.1f} h on {'; '.join(result['hardware'])} | {_training_commands_text(result)} |")
     return "\n".join(lines)
 
 # %% ../nbs/09_pretrained.ipynb #9532f71c

@@ -483,6 +483,18 @@ def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verb
                          f"only {RESUMABLE_OVERRIDES} may change when resuming.")
     return {**saved, **{key: overrides[key] for key in RESUMABLE_OVERRIDES if overrides.get(key) is not None}}, True
 
+def _with_schedule_history(saved:dict, # the config.json the resumed run was saved with
+                           settings:dict, # the settings it resumes with (from _run_settings)
+                           epochs_completed:int, # the epoch of the checkpoint it resumed from
+                          ) -> dict:
+    "`settings`, with the saved schedule added to `schedule_history` when resuming changes `epochs` or `learning_rate`."
+    history = list(saved.get("schedule_history", []))
+    before = {key: saved.get(key) for key in RESUMABLE_OVERRIDES}
+    trained_since = epochs_completed > (history[-1]["through_epoch"] if history else 0)   # else the old schedule trained nothing
+    if before != {key: settings[key] for key in RESUMABLE_OVERRIDES} and trained_since:
+        history.append({**before, "through_epoch": epochs_completed})
+    return {**settings, "schedule_history": history} if history else settings
+
 def _run_precision(out_dir:Path, settings:dict, resuming:bool, mixed_precision) -> str:
     "The dtype policy of a run: a resumed run keeps the one in its config.json (older runs have none)."
     saved = settings.get("precision") if resuming else None
@@ -669,6 +681,8 @@ def start_run(out_dir:Path, # the run directory
         raise ValueError(f"{out_dir} holds finished epochs (metrics.jsonl) but no checkpoints/ to resume from, so resuming would "
                          "start over and overwrite them. Train a new run in another out_dir (this run's model is its best.keras).")
     if is_chief:
+        if restored: settings = _with_schedule_history(json.loads((out_dir / "config.json").read_text()), settings,
+                                                       int(checkpoint.epoch.numpy()))
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "config.json").write_text(json.dumps(settings, indent=1))
     model, optimizer, epoch = checkpoint.model, checkpoint.optimizer, checkpoint.epoch
@@ -787,6 +801,7 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
           resume:bool=False, # continue the run in out_dir from its last checkpoint
           data_dir=None, # where the full datasets live (see pixelrnn_course.data.get_data_dir)
           epochs:int=None, # total epochs (None: the preset's); may be raised when resuming
+          stop_after_epoch:int=None, # end this call after that epoch, the schedule still spanning `epochs`; resume later (None: run to the end)
           batch_size:int=None, # global batch size (None: the preset's)
           learning_rate:float=None, # (initial) learning rate (None: the preset's)
           clip_norm:float=None, # global gradient-norm clip (None: the preset's)
@@ -805,6 +820,7 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
           nan_at_step:int=None, # debugging hook: poison the batch of this (global, 1-based) step with NaN
          ) -> TrainingResult:
     "Train a model by maximum likelihood, with checkpoints every epoch; `resume=True` continues a killed run."
+    if stop_after_epoch is not None: check_positive_ints(stop_after_epoch=stop_after_epoch)
     strategy = choose_strategy(strategy)          # first: a multi-worker strategy must precede other TF work
     out_dir = Path(out_dir or f"runs/{model_name}_{preset}")
     overrides = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, clip_norm=clip_norm, seed=seed,
@@ -819,8 +835,9 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
     train_step = make_train_step(run.model, run.optimizer, strategy, settings["clip_norm"], jit_compile)
     validation_nll, hardware = _make_valid_step(run), describe_hardware()
     valid_nll = history[-1]["valid_nll"] if history else float("nan")
+    last_epoch = settings["epochs"] if stop_after_epoch is None else min(stop_after_epoch, settings["epochs"])
     try:
-        for epoch in range(int(run.epoch.numpy()) + 1, settings["epochs"] + 1):
+        for epoch in range(int(run.epoch.numpy()) + 1, last_epoch + 1):
             started = time.time()
             train_nll, seen = train_one_epoch(run, train_step, epoch, writer, log_every, verbose, nan_at_step)
             valid_nll = validation_nll()
