@@ -217,11 +217,14 @@ def command_train(args:argparse.Namespace, # options parsed by build_parser()
     from pixelrnn_course.training import train
     _check_data_dir(args.data_dir)
     if args.threads is not None: limit_threads(args.threads)
+    if args.stop_after is not None and args.stop_after < 1:
+        raise ValueError(f"--stop-after must be 1 or more (the epoch to end after), got {args.stop_after}.")
     saved = _resumed_config(args)
     model = args.model or saved.get("model_name", "pixelcnn")
     preset = args.preset or saved.get("preset", "quick")
     result = train(model, preset, out_dir=args.out, resume=args.resume, data_dir=args.data_dir,
-                   epochs=args.epochs, stop_after_epoch=args.stop_after, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+                   epochs=args.epochs, stop_after_epoch=args.stop_after, batch_size=args.batch_size,
+                   learning_rate=args.learning_rate, seed=args.seed,
                    optimizer=args.optimizer, lr_schedule=args.lr_schedule, clip_norm=args.clip_norm,
                    model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset,
                    strategy=args.strategy, mixed_precision=args.mixed_precision, jit_compile=args.jit_compile,
@@ -229,6 +232,9 @@ def command_train(args:argparse.Namespace, # options parsed by build_parser()
     print(f"{result.epochs_completed} epochs in {result.out_dir}; best validation NLL {result.best_valid_nll:.2f} "
           f"nats/image, saved to {result.best_path}")
     print(f"evaluate: pixelrnn-course evaluate --checkpoint {result.best_path} --split test")
+    if result.epochs_completed < result.epochs_planned:
+        print(f"stopped after epoch {result.epochs_completed} of {result.epochs_planned}; to go on, run the same command "
+              "with --resume (and without --stop-after, or with a later epoch)")
 
 # %% ../nbs/10_cli.ipynb #fc91d169
 def command_evaluate(args:argparse.Namespace, # options parsed by build_parser()

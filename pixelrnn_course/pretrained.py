@@ -90,9 +90,9 @@ def grey_test_digits(path=None, # a file of make_grey_test_digits' arrays (defau
 # %% ../nbs/09_pretrained.ipynb #fc64ff77
 def training_command(config:dict, # a run's config.json
                      out_dir, # the run directory
-                     stop_after:int=None, # end after this epoch (`--stop-after`; None: train to the last)
+                     stop_after_epoch:int=None, # end after this epoch (`--stop-after`; None: train to the last)
                     ) -> str:
-    "The `pixelrnn-course train` command that makes (or resumes) the run described by `config`."
+    "The `pixelrnn-course train` command of `config`'s settings (a run whose schedule changed needs `training_commands`)."
     words = ["pixelrnn-course", "train", "--model", config["model_name"], "--preset", config["preset"]]
     for key, value in sorted(config["model_hparams"].items()): words += ["--model-arg", f"{key}={value}"]
     flags = dict(epochs="--epochs", batch_size="--batch-size", learning_rate="--learning-rate", seed="--seed",
@@ -101,20 +101,23 @@ def training_command(config:dict, # a run's config.json
     for key, flag in flags.items():
         if config.get(key) is not None: words += [flag, str(config[key])]
     if "precision" in config: words += ["--mixed-precision", {"mixed_bfloat16": "bfloat16"}.get(config["precision"], config["precision"])]
-    if stop_after is not None: words += ["--stop-after", str(stop_after)]
+    if stop_after_epoch is not None: words += ["--stop-after", str(stop_after_epoch)]
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
 
 def training_commands(config:dict, # a run's config.json
                       out_dir, # the run directory
                       epochs_completed:int=None, # the epochs the run has trained (None: all of its schedule)
-                     ) -> list: # one command per schedule, in order
+                     ) -> list: # one command per schedule that trained epochs, in order
     "The `pixelrnn-course train` commands that redo a run epoch for epoch: one per schedule in its `schedule_history`, then its own."
-    current = {"epochs": config["epochs"], "learning_rate": config["learning_rate"], "through_epoch": epochs_completed}
+    history = config.get("schedule_history", [])
+    schedules = list(history)
+    if epochs_completed is None or epochs_completed > (history[-1]["through_epoch"] if history else 0):
+        schedules.append({"epochs": config["epochs"], "learning_rate": config["learning_rate"], "through_epoch": epochs_completed})
     commands = []
-    for schedule in [*config.get("schedule_history", []), current]:
+    for schedule in schedules:
         through = schedule["through_epoch"]
-        commands.append(training_command(config | {"epochs": schedule["epochs"], "learning_rate": schedule["learning_rate"]},
-                                         out_dir, stop_after=through if through is not None and through < schedule["epochs"] else None))
+        commands.append(training_command(config | {"epochs": schedule["epochs"], "learning_rate": schedule["learning_rate"]}, out_dir,
+                                         stop_after_epoch=through if through is not None and through < schedule["epochs"] else None))
     return commands
 
 # %% ../nbs/09_pretrained.ipynb #49adce59

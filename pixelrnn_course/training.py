@@ -413,6 +413,7 @@ class TrainingResult:
     final_valid_nll: float # validation NLL after the last epoch
     epochs_completed: int # epochs completed, including those of earlier runs that were resumed
     model: keras.Model = field(repr=False, default=None) # the trained model (last epoch)
+    epochs_planned: int = None # the epochs of the run's schedule (fewer were completed when a call stopped early)
 
 
 # %% ../nbs/06_training.ipynb #bde2fe95
@@ -486,14 +487,18 @@ def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verb
 def _with_schedule_history(saved:dict, # the config.json the resumed run was saved with
                            settings:dict, # the settings it resumes with (from _run_settings)
                            epochs_completed:int, # the epoch of the checkpoint it resumed from
-                          ) -> dict:
-    "`settings`, with the saved schedule added to `schedule_history` when resuming changes `epochs` or `learning_rate`."
-    history = list(saved.get("schedule_history", []))
-    before = {key: saved.get(key) for key in RESUMABLE_OVERRIDES}
-    trained_since = epochs_completed > (history[-1]["through_epoch"] if history else 0)   # else the old schedule trained nothing
-    if before != {key: settings[key] for key in RESUMABLE_OVERRIDES} and trained_since:
-        history.append({**before, "through_epoch": epochs_completed})
-    return {**settings, "schedule_history": history} if history else settings
+                          ) -> dict: # settings, with the schedules before this one in "schedule_history" (if any)
+    "`settings`, with the schedule that trained the restored epochs added to `schedule_history` when resuming changes it."
+    history = saved.get("schedule_history", [])
+    kept = [schedule for schedule in history if schedule["through_epoch"] < epochs_completed]
+    dropped = history[len(kept):]          # schedules of epochs after the restored one (a damaged newest checkpoint)
+    source = dropped[0] if dropped else saved   # the schedule that trained the restored checkpoint's last epoch
+    trained_schedule = {key: source.get(key) for key in RESUMABLE_OVERRIDES}
+    changed = {key for key in RESUMABLE_OVERRIDES if trained_schedule[key] != settings[key]}
+    if settings["lr_schedule"] == "constant": changed.discard("epochs")   # a constant rate does not depend on the length
+    if changed and epochs_completed > (kept[-1]["through_epoch"] if kept else 0):
+        kept.append({**trained_schedule, "through_epoch": epochs_completed})
+    return {**settings, "schedule_history": kept} if kept else {key: value for key, value in settings.items() if key != "schedule_history"}
 
 def _run_precision(out_dir:Path, settings:dict, resuming:bool, mixed_precision) -> str:
     "The dtype policy of a run: a resumed run keeps the one in its config.json (older runs have none)."
@@ -680,6 +685,10 @@ def start_run(out_dir:Path, # the run directory
     if resuming and restored is None and metrics.is_file() and metrics.read_text().strip():
         raise ValueError(f"{out_dir} holds finished epochs (metrics.jsonl) but no checkpoints/ to resume from, so resuming would "
                          "start over and overwrite them. Train a new run in another out_dir (this run's model is its best.keras).")
+    if restored and settings["epochs"] < int(checkpoint.epoch.numpy()):
+        raise ValueError(f"epochs={settings['epochs']} is fewer than the {int(checkpoint.epoch.numpy())} epochs {out_dir} has "
+                         f"completed; pass epochs={int(checkpoint.epoch.numpy())} or more (--epochs), or train a new run in "
+                         "another out_dir. To end a call early, use stop_after_epoch (--stop-after).")
     if is_chief:
         if restored: settings = _with_schedule_history(json.loads((out_dir / "config.json").read_text()), settings,
                                                        int(checkpoint.epoch.numpy()))
@@ -800,7 +809,7 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
           out_dir=None, # run directory (default runs/MODEL_PRESET)
           resume:bool=False, # continue the run in out_dir from its last checkpoint
           data_dir=None, # where the full datasets live (see pixelrnn_course.data.get_data_dir)
-          epochs:int=None, # total epochs (None: the preset's); may be raised when resuming
+          epochs:int=None, # total epochs (None: the preset's); may change when resuming, not below the epochs completed
           stop_after_epoch:int=None, # end this call after that epoch, the schedule still spanning `epochs`; resume later (None: run to the end)
           batch_size:int=None, # global batch size (None: the preset's)
           learning_rate:float=None, # (initial) learning rate (None: the preset's)
@@ -849,7 +858,7 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
         writer.close()
         if not run.is_chief: shutil.rmtree(run.checkpoint_dir, ignore_errors=True)
     return TrainingResult(out_dir, history, out_dir / "best.keras", float(run.best_valid.numpy()), valid_nll,
-                          int(run.epoch.numpy()), run.model)
+                          int(run.epoch.numpy()), run.model, settings["epochs"])
 
 
 # %% ../nbs/06_training.ipynb #2336c5d5
