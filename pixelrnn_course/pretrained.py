@@ -90,7 +90,7 @@ def grey_test_digits(path=None, # a file of make_grey_test_digits' arrays (defau
 # %% ../nbs/09_pretrained.ipynb #fc64ff77
 def training_command(config:dict, # a run's config.json
                      out_dir, # the run directory
-                     stop_after_epoch:int=None, # end after this epoch (`--stop-after`; None: train to the last)
+                     stop_after_epoch:int=None, # end after this epoch (the --stop-after flag; None: train to the last)
                     ) -> str:
     "The `pixelrnn-course train` command of `config`'s settings (a run whose schedule changed needs `training_commands`)."
     words = ["pixelrnn-course", "train", "--model", config["model_name"], "--preset", config["preset"]]
