@@ -685,13 +685,13 @@ def start_run(out_dir:Path, # the run directory
     if resuming and restored is None and metrics.is_file() and metrics.read_text().strip():
         raise ValueError(f"{out_dir} holds finished epochs (metrics.jsonl) but no checkpoints/ to resume from, so resuming would "
                          "start over and overwrite them. Train a new run in another out_dir (this run's model is its best.keras).")
-    if restored and settings["epochs"] < int(checkpoint.epoch.numpy()):
-        raise ValueError(f"epochs={settings['epochs']} is fewer than the {int(checkpoint.epoch.numpy())} epochs {out_dir} has "
-                         f"completed; pass epochs={int(checkpoint.epoch.numpy())} or more (--epochs), or train a new run in "
-                         "another out_dir. To end a call early, use stop_after_epoch (--stop-after).")
+    epochs_completed = int(checkpoint.epoch.numpy())
+    if restored and settings["epochs"] < epochs_completed:
+        raise ValueError(f"epochs={settings['epochs']} is fewer than the {epochs_completed} epochs {out_dir} has completed; "
+                         f"pass epochs={epochs_completed} or more (--epochs), or train a new run in another out_dir. "
+                         "To end a call early, use stop_after_epoch (--stop-after).")
     if is_chief:
-        if restored: settings = _with_schedule_history(json.loads((out_dir / "config.json").read_text()), settings,
-                                                       int(checkpoint.epoch.numpy()))
+        if restored: settings = _with_schedule_history(json.loads((out_dir / "config.json").read_text()), settings, epochs_completed)
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "config.json").write_text(json.dumps(settings, indent=1))
     model, optimizer, epoch = checkpoint.model, checkpoint.optimizer, checkpoint.epoch
