@@ -60,6 +60,9 @@ def _add_train_command(commands):
     train.add_argument("--stop-after", type=int, metavar="EPOCH", help="end after this epoch, with the learning-rate schedule "
                        "still spanning --epochs; continue later with --resume (default: train to the last epoch)")
     _add_training_options(train)
+    train.add_argument("--fit-on", choices=["train", "train+valid"], help="train+valid: a final fit, trained on the validation "
+                       "images too, for as many epochs as a run on train alone chose on them; best.keras is its last epoch "
+                       "(default: train, or the resumed run's)")
     train.add_argument("--batch-size", type=int, help="global batch size (default: the preset's)")
     train.add_argument("--learning-rate", type=float, help="(initial) learning rate (default: the preset's)")
     train.add_argument("--optimizer", choices=["rmsprop", "adam"], help="optimiser (default: the preset's)")
@@ -226,11 +229,14 @@ def command_train(args:argparse.Namespace, # options parsed by build_parser()
                    epochs=args.epochs, stop_after_epoch=args.stop_after, batch_size=args.batch_size,
                    learning_rate=args.learning_rate, seed=args.seed,
                    optimizer=args.optimizer, lr_schedule=args.lr_schedule, clip_norm=args.clip_norm,
-                   model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset,
+                   model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset, fit_on=args.fit_on,
                    strategy=args.strategy, mixed_precision=args.mixed_precision, jit_compile=args.jit_compile,
                    epoch_samples=args.epoch_samples, verbose=not args.quiet)
-    print(f"{result.epochs_completed} epochs in {result.out_dir}; best validation NLL {result.best_valid_nll:.2f} "
-          f"nats/image, saved to {result.best_path}")
+    if json.loads((Path(result.out_dir) / "config.json").read_text()).get("fit_on") == "train+valid":
+        print(f"{result.epochs_completed} epochs in {result.out_dir}, a final fit on train+valid: its last epoch is saved to "
+              f"{result.best_path} (its validation NLL, {result.final_valid_nll:.2f} nats/image, is on images it trained on)")
+    else: print(f"{result.epochs_completed} epochs in {result.out_dir}; best validation NLL {result.best_valid_nll:.2f} "
+                f"nats/image, saved to {result.best_path}")
     print(f"evaluate: pixelrnn-course evaluate --checkpoint {result.best_path} --split test")
     if result.epochs_completed < result.epochs_planned:
         print(f"stopped after epoch {result.epochs_completed} of {result.epochs_planned}; to go on, run the same command "

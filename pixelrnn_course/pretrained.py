@@ -100,6 +100,7 @@ def training_command(config:dict, # a run's config.json
                  train_subset="--train-subset")
     for key, flag in flags.items():
         if config.get(key) is not None: words += [flag, str(config[key])]
+    if config.get("fit_on", "train") != "train": words += ["--fit-on", config["fit_on"]]
     if "precision" in config: words += ["--mixed-precision", {"mixed_bfloat16": "bfloat16"}.get(config["precision"], config["precision"])]
     if stop_after_epoch is not None: words += ["--stop-after", str(stop_after_epoch)]
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
@@ -168,18 +169,19 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
     if not binary and is_conditional(model):
         raise ValueError("Shipping a class-conditional 8-bit model is not supported: its class-summed NLL is computed on binarized MNIST.")
     evaluation = evaluation or evaluate(model, "test", data_dir=data_dir, data=None if binary else config["data"])
-    best = min(history, key=lambda record: record["valid_nll"])
+    final_fit = config.get("fit_on") == "train+valid"   # trained on the validation images too: its last epoch is the model
+    best = history[-1] if final_fit else min(history, key=lambda record: record["valid_nll"])
     paper = named_configuration(name) if name in {**PAPER_CONFIGURATIONS, **LEVEL_CONFIGURATIONS} else {}
     metadata = dict(
         name=name, model=config["model_name"], configuration=config["model_hparams"],
         paper_label=paper.get("paper_label"), paper_test_nll=paper.get("paper_test_nll"),
         test_nll=round(evaluation.nll_nats, 4), test_nll_stderr=round(evaluation.standard_error, 4),
         test_images=evaluation.num_images, test_split=evaluation.split,
-        valid_nll=round(best["valid_nll"], 4), best_epoch=best["epoch"], epochs=len(history),
+        valid_nll=None if final_fit else round(best["valid_nll"], 4), best_epoch=best["epoch"], epochs=len(history),
         training_hours=round(sum(record["seconds"] for record in history) / 3600, 2),
         training_settings={key: config[key] for key in ("optimizer", "lr_schedule", "learning_rate", "batch_size",
                                                           "clip_norm", "epochs", "seed", "data", "precision",
-                                                          "schedule_history") if key in config},
+                                                          "schedule_history", "fit_on") if key in config},
         hardware=sorted({record.get("hardware", "not recorded") for record in history}),
         commands=[*training_commands(config, run_dir, len(history)),
                   shlex.join(["pixelrnn-course", "ship", "--run", str(run_dir), "--name", name]),
@@ -229,7 +231,8 @@ def results_table(models:dict=None, # name -> metadata (default: available())
             continue
         lines.append(f"| {configuration['paper_label']} | `{name}`: {sizes} | {_paper_nll(configuration)} | "
                      f"{_course_nll(result)} | {result['epochs']} of "
-                     f"{result['training_settings'].get('epochs', result['epochs'])} epochs, "
+                     f"{result['training_settings'].get('epochs', result['epochs'])} epochs"
+                     f"{' on train+valid' if result['training_settings'].get('fit_on') == 'train+valid' else ''}, "
                      f"{result['training_hours']:.1f} h on {'; '.join(result['hardware'])} | {_training_commands_text(result)} |")
     return "\n".join(lines)
 
