@@ -921,7 +921,9 @@ def plot_learning_curves(runs:dict, # name -> run directory holding a metrics.js
         epochs = [record["epoch"] for record in history]
         hours = np.cumsum([record["seconds"] for record in history]) / 3600
         valid, training = [record["valid_nll"] for record in history], [record["train_nll"] for record in history]
-        line, = by_epoch.plot(epochs, valid, marker="o", label=name)
+        config = Path(runs[name]) / "config.json"
+        final_fit = config.is_file() and json.loads(config.read_text()).get("fit_on") == "train+valid"
+        line, = by_epoch.plot(epochs, valid, marker="o", label=f"{name} (final fit: trained on its validation images)" if final_fit else name)
         by_epoch.plot(epochs, training, linestyle="--", color=line.get_color())
         by_hour.plot(hours, valid, marker="o", color=line.get_color())
         by_hour.plot(hours, training, linestyle="--", color=line.get_color())
