@@ -217,7 +217,7 @@ def limit_threads(threads:int, # CPU threads for each of TensorFlow's two thread
 def command_train(args:argparse.Namespace, # options parsed by build_parser()
                   ):
     "`pixelrnn-course train`: train a model, or continue its run with `--resume`; print the best checkpoint and how to evaluate it."
-    from pixelrnn_course.training import train
+    from pixelrnn_course.training import train, is_final_fit
     _check_data_dir(args.data_dir)
     if args.threads is not None: limit_threads(args.threads)
     if args.stop_after is not None and args.stop_after < 1:
@@ -232,7 +232,7 @@ def command_train(args:argparse.Namespace, # options parsed by build_parser()
                    model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset, fit_on=args.fit_on,
                    strategy=args.strategy, mixed_precision=args.mixed_precision, jit_compile=args.jit_compile,
                    epoch_samples=args.epoch_samples, verbose=not args.quiet)
-    if json.loads((Path(result.out_dir) / "config.json").read_text()).get("fit_on") == "train+valid":
+    if is_final_fit(json.loads((Path(result.out_dir) / "config.json").read_text())):
         print(f"{result.epochs_completed} epochs in {result.out_dir}, a final fit on train+valid: its last epoch is saved to "
               f"{result.best_path} (its validation NLL, {result.final_valid_nll:.2f} nats/image, is on images it trained on)")
     else: print(f"{result.epochs_completed} epochs in {result.out_dir}; best validation NLL {result.best_valid_nll:.2f} "

@@ -150,7 +150,7 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
          directory=None, # where to write NAME.keras and NAME.json (default: the package's folder)
         ) -> dict: # the metadata written
     "Evaluate a run's best model on the whole test set and write it with its result file into the package."
-    from pixelrnn_course.training import load_trained_model, evaluate
+    from pixelrnn_course.training import load_trained_model, evaluate, is_final_fit
     from pixelrnn_course.models import PAPER_CONFIGURATIONS, LEVEL_CONFIGURATIONS, named_configuration
     from pixelrnn_course.gated import is_conditional
     from pixelrnn_course.colour import PixelDistribution
@@ -169,7 +169,7 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
     if not binary and is_conditional(model):
         raise ValueError("Shipping a class-conditional 8-bit model is not supported: its class-summed NLL is computed on binarized MNIST.")
     evaluation = evaluation or evaluate(model, "test", data_dir=data_dir, data=None if binary else config["data"])
-    final_fit = config.get("fit_on") == "train+valid"   # trained on the validation images too: its last epoch is the model
+    final_fit = is_final_fit(config)   # trained on the validation images too: its last epoch is the model
     best = history[-1] if final_fit else min(history, key=lambda record: record["valid_nll"])
     paper = named_configuration(name) if name in {**PAPER_CONFIGURATIONS, **LEVEL_CONFIGURATIONS} else {}
     metadata = dict(

@@ -6,11 +6,11 @@
 __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'LEVEL_SOURCES', 'PRESETS', 'OPTIMIZERS', 'LR_SCHEDULES', 'FIT_SETS',
            'EXPECTED_SPLIT_SIZES', 'PAPER_TEST_NLL', 'RESUMABLE_OVERRIDES', 'nll_nats', 'nats_to_bits_per_dim',
            'mnist_sample_splits', 'mnist_sample_split_labels', 'load_training_data', 'with_valid_images',
-           'make_labelled_dataset', 'resolve_settings', 'make_optimizer', 'make_train_step', 'Evaluation',
-           'load_trained_model', 'nll_per_image', 'evaluate_images', 'evaluate', 'TrainingDiverged', 'TrainingResult',
-           'log_scalar', 'read_scalars', 'pack_binary_images', 'unpack_binary_images', 'save_epoch_samples',
-           'read_epoch_samples', 'RunState', 'checkpoint_problem', 'start_run', 'train_one_epoch', 'keeps_epoch',
-           'finish_epoch', 'epoch_record', 'train', 'marginal_nll_per_image', 'plot_learning_curves',
+           'make_labelled_dataset', 'is_final_fit', 'resolve_settings', 'make_optimizer', 'make_train_step',
+           'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images', 'evaluate', 'TrainingDiverged',
+           'TrainingResult', 'log_scalar', 'read_scalars', 'pack_binary_images', 'unpack_binary_images',
+           'save_epoch_samples', 'read_epoch_samples', 'RunState', 'checkpoint_problem', 'start_run', 'train_one_epoch',
+           'keeps_epoch', 'finish_epoch', 'epoch_record', 'train', 'marginal_nll_per_image', 'plot_learning_curves',
            'plot_epoch_samples']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
@@ -180,6 +180,11 @@ PRESETS = {
 OPTIMIZERS, LR_SCHEDULES = ("rmsprop", "adam"), ("constant", "cosine")
 FIT_SETS = ("train", "train+valid")   # what a run trains on: "train+valid" is a final fit (see "A final fit" below)
 
+def is_final_fit(settings:dict, # a run's settings or config.json (older runs have no fit_on: they trained on train)
+                ) -> bool:
+    "Whether a run is a final fit: trained on the training and the validation images (fit_on='train+valid')."
+    return settings.get("fit_on", "train") == "train+valid"
+
 def resolve_settings(model_name:str, # a name known to pixelrnn_course.models.build_model
                      preset:str="quick", # "quick" or "paper"
                      **overrides, # any preset key; `model_hparams` is merged into the preset's; None means "keep"
@@ -212,7 +217,7 @@ def resolve_settings(model_name:str, # a name known to pixelrnn_course.models.bu
     for key, choices in (("optimizer", OPTIMIZERS), ("lr_schedule", LR_SCHEDULES), ("fit_on", FIT_SETS)):
         if settings[key] not in choices:
             raise ValueError(f"Unknown {key} {settings[key]!r}; expected one of {choices}.")
-    if settings["fit_on"] == "train+valid" and settings["data"] in LEVEL_SOURCES:
+    if is_final_fit(settings) and settings["data"] in LEVEL_SOURCES:
         raise ValueError(f"fit_on='train+valid' is for the binary data sources {[name for name in DATA_SOURCES if name not in LEVEL_SOURCES]}, "
                          f"not {settings['data']!r}; train 8-bit models with fit_on='train'.")
     for key in ("learning_rate", "clip_norm"):
@@ -681,7 +686,7 @@ def start_run(out_dir:Path, # the run directory
     conditional = settings["model_hparams"].get("num_classes") is not None   # the model will take [images, labels]
     datasets, is_chief = load_training_data(settings["data"], data_dir, labels=conditional), _is_chief(strategy)
     train_images, (height, width) = datasets["train"][:settings["train_subset"]], datasets["valid"].shape[1:3]
-    if settings.get("fit_on", "train") == "train+valid":   # a final fit: the validation images are training images too
+    if is_final_fit(settings):   # a final fit: the validation images are training images too
         if conditional:
             datasets = {**datasets, "train_labels": np.concatenate([datasets["train_labels"][:len(train_images)], datasets["valid_labels"]])}
         train_images = with_valid_images(train_images, datasets["valid"])
@@ -796,7 +801,7 @@ def keeps_epoch(settings:dict, # the run's settings
                 best_valid_nll:float, # the lowest of the epochs before
                ) -> bool:
     "Whether an epoch's model becomes best.keras: the lowest validation NLL so far; in a final fit on train+valid, every epoch."
-    return settings.get("fit_on", "train") == "train+valid" or valid_nll < best_valid_nll   # a final fit's validation images are training images
+    return is_final_fit(settings) or valid_nll < best_valid_nll   # a final fit's validation images are training images
 
 def finish_epoch(run:RunState, # from start_run
                  record:dict, # the epoch's line of metrics.jsonl (epoch, train_nll, valid_nll, ...)
@@ -879,7 +884,7 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
             valid_nll = validation_nll()
             record = epoch_record(run, epoch, train_nll, seen, valid_nll, time.time() - started, hardware)
             finish_epoch(run, record, history, writer, epoch_samples)
-            seen_note = " (images it trains on)" if settings["fit_on"] == "train+valid" else ""
+            seen_note = " (images it trains on)" if is_final_fit(settings) else ""
             if verbose: print(f"epoch {epoch}: train {train_nll:.2f}, valid{seen_note} {valid_nll:.2f} nats/image "
                               f"({record['valid_bits_per_dim']:.4f} bits/dim), {record['images_per_second']:.0f} images/s")
     finally:                                  # also when the run diverges or is interrupted
@@ -922,7 +927,7 @@ def plot_learning_curves(runs:dict, # name -> run directory holding a metrics.js
         hours = np.cumsum([record["seconds"] for record in history]) / 3600
         valid, training = [record["valid_nll"] for record in history], [record["train_nll"] for record in history]
         config = Path(runs[name]) / "config.json"
-        final_fit = config.is_file() and json.loads(config.read_text()).get("fit_on") == "train+valid"
+        final_fit = config.is_file() and is_final_fit(json.loads(config.read_text()))
         line, = by_epoch.plot(epochs, valid, marker="o", label=f"{name} (final fit: trained on its validation images)" if final_fit else name)
         by_epoch.plot(epochs, training, linestyle="--", color=line.get_color())
         by_hour.plot(hours, valid, marker="o", color=line.get_color())
