@@ -481,6 +481,7 @@ def _save_float32_copy(model, settings, path:Path):
 
 # %% ../nbs/06_training.ipynb #c9edf5d9
 RESUMABLE_OVERRIDES = ("epochs", "learning_rate")
+_OLDER_RUN_DEFAULTS = {"optimizer": "rmsprop", "lr_schedule": "constant", "fit_on": "train"}   # settings runs made before them did not save
 
 def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verbose) -> tuple:
     "The settings of a new run, or of the run to resume (with `epochs`/`learning_rate` changes allowed)."
@@ -492,7 +493,8 @@ def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verb
     if not resume:
         raise ValueError(f"{out_dir} already holds a training run; pass resume=True (--resume) to continue it, "
                          "or choose another out_dir.")
-    saved = {"optimizer": "rmsprop", "lr_schedule": "constant", "fit_on": "train"} | json.loads(config_path.read_text())   # older runs
+    saved = json.loads(config_path.read_text())
+    saved |= {key: value for key, value in _OLDER_RUN_DEFAULTS.items() if key not in saved}   # appended: config.json keeps its order
     conflicts = {key: (saved.get(key), value) for key, value in overrides.items()
                  if value is not None and key not in RESUMABLE_OVERRIDES and
                  (saved["model_hparams"] != {**saved["model_hparams"], **value} if key == "model_hparams" else saved.get(key) != value)}
@@ -921,21 +923,27 @@ def plot_learning_curves(runs:dict, # name -> run directory holding a metrics.js
     histories = {name: _read_history(Path(run_dir) / "metrics.jsonl", last_epoch=math.inf) for name, run_dir in runs.items()}
     for name, history in histories.items():
         if not history: raise ValueError(f"{runs[name]} has no completed epoch in metrics.jsonl; train it first.")
-    fig, (by_epoch, by_hour) = plt.subplots(1, 2, figsize=(9, 3.2), dpi=80, sharey=True)
+    many = len(runs) > 3   # then the legend goes below the plots, where it hides no curve
+    fig, (by_epoch, by_hour) = plt.subplots(1, 2, figsize=(9, 3.2 + 0.2 * math.ceil(len(runs) / 2) if many else 3.2), dpi=80, sharey=True)
+    marker = dict(marker="o", markersize=3 if many else 6)
     for name, history in histories.items():
         epochs = [record["epoch"] for record in history]
         hours = np.cumsum([record["seconds"] for record in history]) / 3600
         valid, training = [record["valid_nll"] for record in history], [record["train_nll"] for record in history]
         config = Path(runs[name]) / "config.json"
         final_fit = config.is_file() and is_final_fit(json.loads(config.read_text()))
-        line, = by_epoch.plot(epochs, valid, marker="o", label=f"{name} (final fit: trained on its validation images)" if final_fit else name)
+        line, = by_epoch.plot(epochs, valid, **marker, label=f"{name} (final fit: trained on its validation images)" if final_fit else name)
         by_epoch.plot(epochs, training, linestyle="--", color=line.get_color())
-        by_hour.plot(hours, valid, marker="o", color=line.get_color())
+        by_hour.plot(hours, valid, **marker, color=line.get_color())
         by_hour.plot(hours, training, linestyle="--", color=line.get_color())
     by_epoch.set(xlabel="epoch", ylabel="NLL, nats per image"); by_hour.set(xlabel="hours of training")
     by_epoch.xaxis.get_major_locator().set_params(integer=True)
-    by_epoch.legend(fontsize=8); fig.suptitle("validation (solid) and training (dashed) NLL", fontsize=10)
-    fig.tight_layout()
+    fig.suptitle("validation (solid) and training (dashed) NLL", fontsize=10)
+    if many:
+        by_epoch.legend(fontsize=8, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 0.01), bbox_transform=fig.transFigure, frameon=False)
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, wspace=0.05, bottom=(0.55 + 0.2 * math.ceil(len(runs) / 2)) / fig.get_figheight())
+    else:
+        by_epoch.legend(fontsize=8); fig.tight_layout()
     plt.close(fig)
     return fig
 
