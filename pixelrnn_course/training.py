@@ -941,7 +941,7 @@ def plot_learning_curves(runs:dict, # name -> run directory holding a metrics.js
     fig.suptitle("validation (solid) and training (dashed) NLL", fontsize=10)
     if many:
         by_epoch.legend(fontsize=8, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 0.01), bbox_transform=fig.transFigure, frameon=False)
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, wspace=0.05, bottom=(0.55 + 0.2 * math.ceil(len(runs) / 2)) / fig.get_figheight())
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, wspace=0.05, bottom=(0.6 + 0.2 * math.ceil(len(runs) / 2)) / fig.get_figheight())
     else:
         by_epoch.legend(fontsize=8); fig.tight_layout()
     plt.close(fig)
