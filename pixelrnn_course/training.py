@@ -923,8 +923,8 @@ def plot_learning_curves(runs:dict, # name -> run directory holding a metrics.js
     histories = {name: _read_history(Path(run_dir) / "metrics.jsonl", last_epoch=math.inf) for name, run_dir in runs.items()}
     for name, history in histories.items():
         if not history: raise ValueError(f"{runs[name]} has no completed epoch in metrics.jsonl; train it first.")
-    many = len(runs) > 3   # then the legend goes below the plots, where it hides no curve
-    fig, (by_epoch, by_hour) = plt.subplots(1, 2, figsize=(9, 3.2 + 0.2 * math.ceil(len(runs) / 2) if many else 3.2), dpi=80, sharey=True)
+    many, legend_rows = len(runs) > 3, math.ceil(len(runs) / 2)   # many: the legend goes below the plots, in two columns, where it hides no curve
+    fig, (by_epoch, by_hour) = plt.subplots(1, 2, figsize=(9, 3.2 + 0.2 * legend_rows if many else 3.2), dpi=80, sharey=True)
     marker = dict(marker="o", markersize=3 if many else 6)
     for name, history in histories.items():
         epochs = [record["epoch"] for record in history]
@@ -941,7 +941,7 @@ def plot_learning_curves(runs:dict, # name -> run directory holding a metrics.js
     fig.suptitle("validation (solid) and training (dashed) NLL", fontsize=10)
     if many:
         by_epoch.legend(fontsize=8, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 0.01), bbox_transform=fig.transFigure, frameon=False)
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, wspace=0.05, bottom=(0.6 + 0.2 * math.ceil(len(runs) / 2)) / fig.get_figheight())
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, wspace=0.05, bottom=(0.6 + 0.2 * legend_rows) / fig.get_figheight())
     else:
         by_epoch.legend(fontsize=8); fig.tight_layout()
     plt.close(fig)
