@@ -154,6 +154,9 @@ def ship(name:str, # the shipped model's name, e.g. "diagonal_bilstm_1x32"
     from pixelrnn_course.models import PAPER_CONFIGURATIONS, LEVEL_CONFIGURATIONS, named_configuration
     from pixelrnn_course.gated import is_conditional
     from pixelrnn_course.colour import PixelDistribution
+    if not re.fullmatch(r"[a-z0-9_]+", str(name)):
+        raise ValueError(f"A shipped model's name is lowercase letters, digits and underscores (it becomes NAME.keras and "
+                         f"NAME.json in the package), e.g. diagonal_bilstm_7x16; got {name!r}.")
     run_dir, directory = Path(run_dir), Path(directory) if directory is not None else pretrained_dir()
     if not (run_dir / "config.json").is_file() or not (run_dir / "metrics.jsonl").is_file():
         raise ValueError(f"{run_dir} is not a training run (no config.json or metrics.jsonl); pass the --out folder of "

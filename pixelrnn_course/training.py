@@ -493,7 +493,14 @@ def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verb
     if not resume:
         raise ValueError(f"{out_dir} already holds a training run; pass resume=True (--resume) to continue it, "
                          "or choose another out_dir.")
-    saved = json.loads(config_path.read_text())
+    try: saved = json.loads(config_path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{config_path} is not valid JSON ({error.msg}, line {error.lineno}), so not a run's config.json; "
+                         "pass the out_dir (--out) of a run made by train, or start a new run elsewhere.") from None
+    missing = [key for key in ("model_name", "preset", "model_hparams") if not isinstance(saved, dict) or key not in saved]
+    if missing:
+        raise ValueError(f"{config_path} is not a run's config.json (no {', '.join(missing)}); pass the out_dir (--out) of a "
+                         "run made by train, or start a new run elsewhere.")
     saved |= {key: value for key, value in _OLDER_RUN_DEFAULTS.items() if key not in saved}   # appended: config.json keeps its order
     conflicts = {key: (saved.get(key), value) for key, value in overrides.items()
                  if value is not None and key not in RESUMABLE_OVERRIDES and
