@@ -247,14 +247,8 @@ def _level_images(source, data_dir, distribution):
 def _resumed_config(args) -> dict:
     "The config.json of the run that `--resume` continues ({} when there is none)."
     config = Path(args.out or f"runs/{args.model or 'pixelcnn'}_{args.preset or 'quick'}") / "config.json"
-    if not (args.resume and config.is_file()): return {}
-    try: saved = json.loads(config.read_text())
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{config} is not valid JSON ({error.msg}, line {error.lineno}), so not a run's config.json; pass the "
-                         "--out of a run made by pixelrnn-course train, or drop --resume to start a new run elsewhere.") from None
-    if not isinstance(saved, dict):
-        raise ValueError(f"{config} is not a run's config.json; pass the --out of a run made by pixelrnn-course train.")
-    return saved
+    from pixelrnn_course.training import read_run_config
+    return read_run_config(config) if args.resume and config.is_file() else {}
 
 def limit_threads(threads:int, # CPU threads for each of TensorFlow's two thread pools (ops, and ops run side by side)
                  ):

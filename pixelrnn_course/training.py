@@ -8,10 +8,10 @@ __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'LEVEL_SOURCES', 'PRESETS', 'OP
            'mnist_sample_splits', 'mnist_sample_split_labels', 'load_training_data', 'with_valid_images',
            'make_labelled_dataset', 'is_final_fit', 'resolve_settings', 'make_optimizer', 'make_train_step',
            'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images', 'evaluate', 'TrainingDiverged',
-           'TrainingResult', 'log_scalar', 'read_scalars', 'pack_binary_images', 'unpack_binary_images',
-           'save_epoch_samples', 'read_epoch_samples', 'RunState', 'checkpoint_problem', 'start_run', 'train_one_epoch',
-           'keeps_epoch', 'finish_epoch', 'epoch_record', 'train', 'marginal_nll_per_image', 'plot_learning_curves',
-           'plot_epoch_samples']
+           'TrainingResult', 'log_scalar', 'read_scalars', 'read_run_config', 'pack_binary_images',
+           'unpack_binary_images', 'save_epoch_samples', 'read_epoch_samples', 'RunState', 'checkpoint_problem',
+           'start_run', 'train_one_epoch', 'keeps_epoch', 'finish_epoch', 'epoch_record', 'train',
+           'marginal_nll_per_image', 'plot_learning_curves', 'plot_epoch_samples']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
 import os, re, sys, json, math, time, shutil, tempfile, weakref, zipfile
@@ -483,6 +483,19 @@ def _save_float32_copy(model, settings, path:Path):
 RESUMABLE_OVERRIDES = ("epochs", "learning_rate")
 _OLDER_RUN_DEFAULTS = {"optimizer": "rmsprop", "lr_schedule": "constant", "fit_on": "train"}   # settings runs made before them did not save
 
+def read_run_config(config_path) -> dict:
+    "A run's config.json, refused in one line if it is not valid JSON or lacks what train wrote."
+    config_path = Path(config_path)
+    try: saved = json.loads(config_path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{config_path} is not valid JSON ({error.msg}, line {error.lineno}), so not a run's config.json; "
+                         "pass the out_dir (--out) of a run made by train, or start a new run elsewhere.") from None
+    missing = [key for key in ("model_name", "preset", "model_hparams") if not isinstance(saved, dict) or key not in saved]
+    if missing:
+        raise ValueError(f"{config_path} is not a run's config.json (no {', '.join(missing)}); pass the out_dir (--out) of a "
+                         "run made by train, or start a new run elsewhere.")
+    return saved
+
 def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verbose) -> tuple:
     "The settings of a new run, or of the run to resume (with `epochs`/`learning_rate` changes allowed)."
     config_path = out_dir / "config.json"
@@ -493,14 +506,7 @@ def _run_settings(out_dir:Path, resume:bool, model_name, preset, overrides, verb
     if not resume:
         raise ValueError(f"{out_dir} already holds a training run; pass resume=True (--resume) to continue it, "
                          "or choose another out_dir.")
-    try: saved = json.loads(config_path.read_text())
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{config_path} is not valid JSON ({error.msg}, line {error.lineno}), so not a run's config.json; "
-                         "pass the out_dir (--out) of a run made by train, or start a new run elsewhere.") from None
-    missing = [key for key in ("model_name", "preset", "model_hparams") if not isinstance(saved, dict) or key not in saved]
-    if missing:
-        raise ValueError(f"{config_path} is not a run's config.json (no {', '.join(missing)}); pass the out_dir (--out) of a "
-                         "run made by train, or start a new run elsewhere.")
+    saved = read_run_config(config_path)
     saved |= {key: value for key, value in _OLDER_RUN_DEFAULTS.items() if key not in saved}   # appended: config.json keeps its order
     conflicts = {key: (saved.get(key), value) for key, value in overrides.items()
                  if value is not None and key not in RESUMABLE_OVERRIDES and
