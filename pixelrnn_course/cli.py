@@ -116,6 +116,8 @@ def _add_evaluate_command(commands):
                           help="test/valid/train: binarized MNIST (all images); test-digits: the 500 binarized MNIST test "
                           "images that ship with the package; sample-test: held-out part of the shipped 5000-digit sample")
     evaluate.add_argument("--batch-size", type=_positive, default=500, help="images per forward pass (default: 500)")
+    evaluate.add_argument("--against", metavar="MODEL", help="a second model (a shipped name, a .keras file or a run folder) "
+                          "scored on the same images: prints the paired difference of the two NLLs and its standard error")
     _add_data_dir(evaluate)
 
 def _add_sample_commands(commands):
@@ -208,6 +210,16 @@ def _load(args):
     from pixelrnn_course.training import load_trained_model
     return load_trained_model(args.checkpoint)
 
+def _load_against(source):
+    "The model --against names: a shipped model's name, or a checkpoint file or run folder."
+    from pixelrnn_course.pretrained import load, available
+    from pixelrnn_course.training import load_trained_model
+    names = sorted(available())
+    if source in names: return load(source)
+    if Path(source).exists() or "/" in source or source.endswith(".keras"): return load_trained_model(source)
+    raise ValueError(f"--against {source}: no shipped model or file of that name; pass one of {', '.join(names)}, "
+                     "or a .keras file or run folder.")
+
 def _model_size(model): return tuple(model.inputs[0].shape[1:3])
 
 def _save_figure(figure, path):
@@ -295,23 +307,36 @@ def command_train(args:argparse.Namespace, # options parsed by build_parser()
 def command_evaluate(args:argparse.Namespace, # options parsed by build_parser()
                      ):
     "`pixelrnn-course evaluate`: the test NLL of a model, in nats per image and bits per dimension, beside the paper's numbers."
-    from pixelrnn_course.training import evaluate, evaluate_images
+    from pixelrnn_course.training import evaluate, evaluate_images, paired_difference
     from pixelrnn_course.gated import labels_if_conditional
     from pixelrnn_course.colour import PixelDistribution
     _check_data_dir(args.data_dir)
     model = _load(args)
     distribution = PixelDistribution.of(model)
-    if args.split in ("test-digits", "sample-test"):
+    name = args.pretrained or str(args.checkpoint)
+    other = _load_against(args.against) if args.against else None   # both loaded before any long evaluation
+    if other is not None and (PixelDistribution.of(other) != distribution or _model_size(other) != _model_size(model)):
+        raise ValueError(f"--against {args.against} models {_model_size(other)} images of {PixelDistribution.of(other)}, "
+                         f"{name} {_model_size(model)} images of {distribution}: two models are compared on the same images; "
+                         "pass a model of the same kind.")
+    def score(model):
+        if args.split not in ("test-digits", "sample-test"):
+            return evaluate(model, args.split, data_dir=args.data_dir, batch_size=args.batch_size)
         label = ({"test-digits": "the 500 binarized MNIST test images shipped with the package",
                   "sample-test": "shipped-sample test split (not the paper's test set)"} if distribution.is_binary else
                  {"test-digits": "500 random 8-bit MNIST test digits shipped with the package",
                   "sample-test": "shipped-sample test split in 8 bits (MNIST training digits: not a test set)"})[args.split]
         images, labels = _digits(args.split, args.data_dir, distribution)
-        result = evaluate_images(model, images, args.batch_size, split=label, labels=labels_if_conditional(model, labels))
-    else:
-        result = evaluate(model, args.split, data_dir=args.data_dir, batch_size=args.batch_size)
+        return evaluate_images(model, images, args.batch_size, split=label, labels=labels_if_conditional(model, labels))
+    result = score(model)
     print(result)
-    if distribution.is_binary: print(result.table(args.pretrained or str(args.checkpoint)))   # the paper's MNIST table is of binary models
+    if other is not None:
+        other_result = score(other)
+        difference = paired_difference(result, other_result)
+        print(f"--against {args.against}: {other_result}")
+        print(f"{name} minus {args.against}: {difference.difference:+.3f} ± {difference.standard_error:.3f} nats/image, "
+              f"paired over the same {difference.num_images} images (negative: {name} is better)")
+    if distribution.is_binary: print(result.table(name))   # the paper's MNIST table is of binary models
 
 # %% ../nbs/10_cli.ipynb #a2dfa0bc
 def command_sample(args:argparse.Namespace, # options parsed by build_parser()

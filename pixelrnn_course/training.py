@@ -7,10 +7,10 @@ __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'LEVEL_SOURCES', 'PRESETS', 'OP
            'EXPECTED_SPLIT_SIZES', 'PAPER_TEST_NLL', 'RESUMABLE_OVERRIDES', 'nll_nats', 'nats_to_bits_per_dim',
            'mnist_sample_splits', 'mnist_sample_split_labels', 'load_training_data', 'with_valid_images',
            'make_labelled_dataset', 'is_final_fit', 'resolve_settings', 'make_optimizer', 'make_train_step',
-           'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images', 'evaluate', 'TrainingDiverged',
-           'TrainingResult', 'log_scalar', 'read_scalars', 'read_run_config', 'pack_binary_images',
-           'unpack_binary_images', 'save_epoch_samples', 'read_epoch_samples', 'RunState', 'checkpoint_problem',
-           'start_run', 'train_one_epoch', 'keeps_epoch', 'finish_epoch', 'epoch_record', 'train',
+           'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images', 'evaluate', 'PairedDifference',
+           'paired_difference', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'read_run_config',
+           'pack_binary_images', 'unpack_binary_images', 'save_epoch_samples', 'read_epoch_samples', 'RunState',
+           'checkpoint_problem', 'start_run', 'train_one_epoch', 'keeps_epoch', 'finish_epoch', 'epoch_record', 'train',
            'marginal_nll_per_image', 'plot_learning_curves', 'plot_epoch_samples']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
@@ -294,13 +294,14 @@ class Evaluation:
     num_images: int # how many images were evaluated
     num_pixels: int # dimensions per image: pixels, times channels for an RGB model
     split: str # what the images were, e.g. "binarized MNIST test"
+    per_image: np.ndarray = field(default=None, repr=False, compare=False) # float64 (N,) NLL of each image, for paired_difference (None: a result read from a file)
 
     @classmethod
     def of(cls, nll, num_pixels:int, split:str) -> "Evaluation":
         "The evaluation that per-image NLLs (nats) make: their mean, and its standard error."
         nll = np.asarray(nll, np.float64)
         standard_error = float(nll.std(ddof=1) / math.sqrt(len(nll))) if len(nll) > 1 else float("nan")
-        return cls(float(nll.mean()), standard_error, len(nll), int(num_pixels), split)
+        return cls(float(nll.mean()), standard_error, len(nll), int(num_pixels), split, per_image=nll)
 
     @property
     def bits_per_dim(self): return nats_to_bits_per_dim(self.nll_nats, self.num_pixels)
@@ -417,6 +418,33 @@ def evaluate(model, # a Keras model or a path accepted by load_trained_model
                          "re-download the dataset (see pixelrnn_course.data).")
     labels = binarized_mnist_labels(split, data_dir=data_dir) if is_conditional(model) else None
     return evaluate_images(model, images, batch_size, split=f"binarized MNIST {split}", labels=labels)
+
+# %% ../nbs/06_training.ipynb #7c2f4d90
+@dataclass
+class PairedDifference:
+    "Model A's NLL minus model B's on the same images: the mean of the per-image differences and its standard error."
+    difference: float # mean of A's per-image NLL minus B's, nats per image (negative: A is better)
+    standard_error: float # standard error of that mean (paired: from the per-image differences)
+    num_images: int # how many images both were scored on
+    split: str # what the images were
+
+    def __str__(self):
+        return (f"A minus B: {self.difference:+.3f} ± {self.standard_error:.3f} nats/image "
+                f"(paired, the same {self.num_images} images of {self.split})")
+
+def paired_difference(a:Evaluation, # model A's result, from evaluate or evaluate_images
+                      b:Evaluation, # model B's result on the same images
+                     ) -> PairedDifference:
+    "How much lower A's NLL is than B's on the same images, with the paired standard error of the difference."
+    if a.per_image is None or b.per_image is None:
+        raise ValueError("paired_difference needs each image's NLL, which a result read from a file does not keep; "
+                         "score both models with evaluate or evaluate_images.")
+    if a.split != b.split or len(a.per_image) != len(b.per_image):
+        raise ValueError(f"The two results are not on the same images ({a.num_images} images of {a.split!r} against "
+                         f"{b.num_images} of {b.split!r}); score both models on the same split.")
+    differences = a.per_image - b.per_image
+    standard_error = float(differences.std(ddof=1) / math.sqrt(len(differences))) if len(differences) > 1 else float("nan")
+    return PairedDifference(float(differences.mean()), standard_error, len(differences), a.split)
 
 # %% ../nbs/06_training.ipynb #1d7094ca
 class TrainingDiverged(RuntimeError):
@@ -801,7 +829,7 @@ def _make_valid_step(run:RunState):
     dataset = (make_labelled_dataset(images, run.data["valid_labels"], 500, shuffle=False, binarization=kept) if is_conditional(run.model)
                else make_dataset(images, 500, shuffle=False, binarization=kept))
     dataset = strategy.experimental_distribute_dataset(_shard_by_data(dataset))
-    @tf.function(reduce_retracing=True)
+    @tf.function(reduce_retracing=True, autograph=False)   # no Python control flow to convert
     def replica_sum(batch): return tf.reduce_sum(nll_nats(run.model(batch, training=False), _images_of(batch)))
     def valid_nll():
         total = 0.0
