@@ -4,7 +4,8 @@
 
 Runs the demo `--repeats` times, each in a new process whose HOME, cache and data directory are empty
 temporary folders (so nothing downloaded or compiled earlier can help; the demo needs no network), and
-records the wall time of each run, the machine's load average before it, and the demo's own output.
+records the machine, the wall time of each run, the machine's load average before it, and the demo's
+own output.
 """
 import argparse, os, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -19,6 +20,8 @@ def main():
     parser.add_argument("--save", help="result file to write, e.g. benchmarks/results/demo.txt")
     args = parser.parse_args()
     log = ResultLog(__file__)
+    from pixelrnn_course.gpu import describe_hardware
+    log(f"machine: {describe_hardware()}")
     for repeat in range(1, args.repeats + 1):
         with tempfile.TemporaryDirectory() as home:
             environment = {key: value for key, value in os.environ.items()
