@@ -7,14 +7,14 @@ __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'LEVEL_SOURCES', 'PRESETS', 'OP
            'EXPECTED_SPLIT_SIZES', 'PAPER_TEST_NLL', 'RESUMABLE_OVERRIDES', 'nll_nats', 'nats_to_bits_per_dim',
            'mnist_sample_splits', 'mnist_sample_split_labels', 'load_training_data', 'with_valid_images',
            'make_labelled_dataset', 'is_final_fit', 'resolve_settings', 'make_optimizer', 'make_train_step',
-           'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images', 'evaluate', 'PairedDifference',
-           'paired_difference', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars', 'read_run_config',
-           'pack_binary_images', 'unpack_binary_images', 'save_epoch_samples', 'read_epoch_samples', 'RunState',
-           'checkpoint_problem', 'start_run', 'train_one_epoch', 'keeps_epoch', 'finish_epoch', 'epoch_record', 'train',
-           'marginal_nll_per_image', 'plot_learning_curves', 'plot_epoch_samples']
+           'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images', 'images_digest', 'evaluate',
+           'PairedDifference', 'paired_difference', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars',
+           'read_run_config', 'pack_binary_images', 'unpack_binary_images', 'save_epoch_samples', 'read_epoch_samples',
+           'RunState', 'checkpoint_problem', 'start_run', 'train_one_epoch', 'keeps_epoch', 'finish_epoch',
+           'epoch_record', 'train', 'marginal_nll_per_image', 'plot_learning_curves', 'plot_epoch_samples']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
-import os, re, sys, json, math, time, shutil, tempfile, weakref, zipfile
+import os, re, sys, json, math, time, shutil, hashlib, tempfile, weakref, zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -295,6 +295,7 @@ class Evaluation:
     num_pixels: int # dimensions per image: pixels, times channels for an RGB model
     split: str # what the images were, e.g. "binarized MNIST test"
     per_image: np.ndarray = field(default=None, repr=False, compare=False) # float64 (N,) NLL of each image, for paired_difference (None: a result read from a file)
+    images_digest: str = field(default=None, repr=False, compare=False) # fingerprint of the images scored (evaluate_images sets it), for paired_difference
 
     @classmethod
     def of(cls, nll, num_pixels:int, split:str) -> "Evaluation":
@@ -387,7 +388,14 @@ def evaluate_images(model, # a Keras model or a path accepted by load_trained_mo
     "Mean NLL (nats/image, float32 model) of `model` on the given images."
     if isinstance(model, (str, Path)): model = load_trained_model(model)
     nll = nll_per_image(model, images, batch_size, graph, labels)
-    return Evaluation.of(nll, np.prod(model.inputs[0].shape[1:4]), split)   # dimensions: pixels x channels
+    result = Evaluation.of(nll, np.prod(model.inputs[0].shape[1:4]), split)   # dimensions: pixels x channels
+    result.images_digest = images_digest(images)
+    return result
+
+def images_digest(images) -> str:
+    "A fingerprint of a set of images, the same for the same pixel values whatever their dtype or trailing channel axis."
+    pixels = np.ascontiguousarray(np.asarray(images, np.float32).reshape(len(images), -1))
+    return hashlib.sha256(pixels.tobytes()).hexdigest()[:16]
 
 def evaluate(model, # a Keras model or a path accepted by load_trained_model
              split:str="test", # "test", "valid" or "train" split of binarized MNIST
@@ -439,7 +447,8 @@ def paired_difference(a:Evaluation, # model A's result, from evaluate or evaluat
     if a.per_image is None or b.per_image is None:
         raise ValueError("paired_difference needs each image's NLL, which a result read from a file does not keep; "
                          "score both models with evaluate or evaluate_images.")
-    if a.split != b.split or len(a.per_image) != len(b.per_image):
+    different_digests = None not in (a.images_digest, b.images_digest) and a.images_digest != b.images_digest
+    if a.split != b.split or len(a.per_image) != len(b.per_image) or different_digests:
         raise ValueError(f"The two results are not on the same images ({a.num_images} images of {a.split!r} against "
                          f"{b.num_images} of {b.split!r}); score both models on the same split.")
     differences = a.per_image - b.per_image
