@@ -334,8 +334,7 @@ def command_evaluate(args:argparse.Namespace, # options parsed by build_parser()
         other_result = score(other)
         difference = paired_difference(result, other_result)
         print(f"--against {args.against}: {other_result}")
-        print(f"{name} minus {args.against}: {difference.difference:+.3f} ± {difference.standard_error:.3f} nats/image, "
-              f"paired over the same {difference.num_images} images (negative: {name} is better)")
+        print(difference.describe(name, args.against))
     if distribution.is_binary: print(result.table(name))   # the paper's MNIST table is of binary models
 
 # %% ../nbs/10_cli.ipynb #a2dfa0bc

@@ -436,9 +436,12 @@ class PairedDifference:
     num_images: int # how many images both were scored on
     split: str # what the images were
 
-    def __str__(self):
-        return (f"A minus B: {self.difference:+.3f} ± {self.standard_error:.3f} nats/image "
-                f"(paired, the same {self.num_images} images of {self.split})")
+    def describe(self, a:str="A", b:str="B") -> str:
+        "One line naming the two models, as `pixelrnn-course evaluate --against` prints it."
+        return (f"{a} minus {b}: {self.difference:+.3f} ± {self.standard_error:.3f} nats/image, "
+                f"paired over the same {self.num_images} images (negative: {a} is better)")
+
+    def __str__(self): return self.describe()
 
 def paired_difference(a:Evaluation, # model A's result, from evaluate or evaluate_images
                       b:Evaluation, # model B's result on the same images

@@ -3,7 +3,7 @@
 # binarized MNIST test images: `pixelrnn-course evaluate --checkpoint A --against B` scores both
 # models on the same images and prints A's NLL minus B's with the paired standard error (chapter 6,
 # paired_difference). Earlier versions of a shipped model are read from the repository's history.
-# Needs the datasets (PIXELRNN_COURSE_DATA) and about 10 CPU minutes on 2 cores.
+# Needs the datasets (PIXELRNN_COURSE_DATA); each pair scores two models on all 10,000 test images.
 #
 #   bash scripts/paired_differences.sh [PAIR ...] | tee training_runs/paired_differences.txt
 #
