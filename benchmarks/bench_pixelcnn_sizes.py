@@ -10,6 +10,10 @@ core, as the training runs are (`taskset -c 1`), with nothing else on that core.
 
     taskset -c 1 python benchmarks/bench_pixelcnn_sizes.py --save benchmarks/results/pixelcnn_sizes.txt
     python benchmarks/bench_pixelcnn_sizes.py --widths 32,64 --precisions float32 --steps 20
+
+The recurrent models are timed the same way with `--model` (`--blocks` is then their number of layers):
+
+    python benchmarks/bench_pixelcnn_sizes.py --model row_lstm --blocks 7 --widths 16,32 --save benchmarks/results/row_lstm_sizes.txt
 """
 import argparse, os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -25,8 +29,10 @@ from timing import best_seconds_per_call
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--widths", default="32,48,64", help="comma-separated h values (the shipped PixelCNN has 32)")
-    parser.add_argument("--blocks", type=int, default=10, help="residual blocks (the shipped PixelCNN has 10)")
+    parser.add_argument("--model", default="pixelcnn", choices=["pixelcnn", "row_lstm", "diagonal_bilstm"])
+    parser.add_argument("--widths", default="32,48,64", help="comma-separated h values (the first PixelCNN run has 32)")
+    parser.add_argument("--blocks", type=int, default=10,
+                        help="residual blocks of the PixelCNN (the first run has 10), or layers of a recurrent model")
     parser.add_argument("--precisions", default="float32,mixed_bfloat16", help="comma-separated Keras dtype policies")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--steps", type=int, default=40, help="timed steps per configuration and round")
@@ -41,13 +47,15 @@ def main():
     for width in widths:
         for precision in precisions:
             keras.utils.set_random_seed(0)
-            model = build_training_model("pixelcnn", 28, 28, dict(hidden_channels=width, num_residual_blocks=args.blocks), precision)
+            depth = "num_residual_blocks" if args.model == "pixelcnn" else "num_layers"
+            model = build_training_model(args.model, 28, 28, {"hidden_channels": width, depth: args.blocks}, precision)
             steps[width, precision], parameters[width] = make_train_step(model, make_optimizer(1e-3)), model.count_params()
             for _ in range(3): steps[width, precision](images)["nll"].numpy()   # trace and warm up
     seconds = best_seconds_per_call({key: lambda step=step: step(images)["nll"] for key, step in steps.items()},
                                     args.steps, args.rounds)   # alternating rounds: all see the same machine state
     best = {key: args.batch_size / seconds_per_step for key, seconds_per_step in seconds.items()}
-    log(f"PixelCNN, {args.blocks} residual blocks, Adam, batch {args.batch_size}; {describe_hardware()}; "
+    depth = "residual blocks" if args.model == "pixelcnn" else "layers"
+    log(f"{args.model}, {args.blocks} {depth}, Adam, batch {args.batch_size}; {describe_hardware()}; "
         f"{len(os.sched_getaffinity(0))} core(s) available to this process; TF {tf.__version__}")
     reference = best[widths[0], precisions[0]]
     for (width, precision), rate in best.items():
