@@ -13,7 +13,7 @@ core, as the training runs are (`taskset -c 1`), with nothing else on that core.
 
 The recurrent models are timed the same way with `--model` (`--blocks` is then their number of layers):
 
-    python benchmarks/bench_pixelcnn_sizes.py --model row_lstm --blocks 7 --widths 16,32 --save benchmarks/results/row_lstm_sizes.txt
+    python benchmarks/bench_pixelcnn_sizes.py --model row_lstm --blocks 7 --widths 16,24,32 --steps 20 --save benchmarks/results/row_lstm_sizes.txt
 """
 import argparse, os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -43,19 +43,18 @@ def main():
     widths = [int(width) for width in args.widths.split(",")]
     precisions = args.precisions.split(",")
     images = tf.constant((np.random.default_rng(0).uniform(size=(args.batch_size, 28, 28, 1)) < 0.2).astype("float32"))
+    depth_argument, depth_name = ("num_residual_blocks", "residual blocks") if args.model == "pixelcnn" else ("num_layers", "layers")
     steps, parameters = {}, {}
     for width in widths:
         for precision in precisions:
             keras.utils.set_random_seed(0)
-            depth = "num_residual_blocks" if args.model == "pixelcnn" else "num_layers"
-            model = build_training_model(args.model, 28, 28, {"hidden_channels": width, depth: args.blocks}, precision)
+            model = build_training_model(args.model, 28, 28, {"hidden_channels": width, depth_argument: args.blocks}, precision)
             steps[width, precision], parameters[width] = make_train_step(model, make_optimizer(1e-3)), model.count_params()
             for _ in range(3): steps[width, precision](images)["nll"].numpy()   # trace and warm up
     seconds = best_seconds_per_call({key: lambda step=step: step(images)["nll"] for key, step in steps.items()},
                                     args.steps, args.rounds)   # alternating rounds: all see the same machine state
     best = {key: args.batch_size / seconds_per_step for key, seconds_per_step in seconds.items()}
-    depth = "residual blocks" if args.model == "pixelcnn" else "layers"
-    log(f"{args.model}, {args.blocks} {depth}, Adam, batch {args.batch_size}; {describe_hardware()}; "
+    log(f"{args.model}, {args.blocks} {depth_name}, Adam, batch {args.batch_size}; {describe_hardware()}; "
         f"{len(os.sched_getaffinity(0))} core(s) available to this process; TF {tf.__version__}")
     reference = best[widths[0], precisions[0]]
     for (width, precision), rate in best.items():
