@@ -29,7 +29,7 @@ compare() {   # compare LABEL A_NAME A_PATH B_NAME B_PATH
 }
 
 pairs=("$@")
-[ ${#pairs[@]} -gt 0 ] || pairs=(dbl7x16_restart1 dbl7x16_restart2 row_lstm_restart pixelcnn_final_fit dbl7x16_final_fit)
+[ ${#pairs[@]} -gt 0 ] || pairs=(dbl7x16_restart1 dbl7x16_restart2 row_lstm_restart pixelcnn_final_fit dbl7x16_final_fit dbl7x16_final_fit_60 dbl7x16_final_fit_60_vs_train)
 for pair in "${pairs[@]}"; do
   case "$pair" in
     dbl7x16_restart1) compare "7x16 Diagonal BiLSTM: first warm restart (epoch 30 against epoch 20)" \
@@ -45,8 +45,14 @@ for pair in "${pairs[@]}"; do
       "training_runs/pixelcnn_k5_final_fit/best.keras" training_runs/pixelcnn_k5_final_fit/best.keras \
       "training_runs/pixelcnn_k5/best.keras" training_runs/pixelcnn_k5/best.keras ;;
     dbl7x16_final_fit) compare "7x16 Diagonal BiLSTM: final fit on train+valid against the run on train (epoch 39 each)" \
-      "training_runs/diagonal_bilstm_7x16_final_fit/best.keras" training_runs/diagonal_bilstm_7x16_final_fit/best.keras \
+      "diagonal_bilstm_7x16 at acded77" "$(version acded77 diagonal_bilstm_7x16)" \
       "diagonal_bilstm_7x16 at 131db55" "$(version 131db55 diagonal_bilstm_7x16)" ;;
-    *) echo "unknown pair $pair; pass one of dbl7x16_restart1 dbl7x16_restart2 row_lstm_restart pixelcnn_final_fit dbl7x16_final_fit" >&2; exit 2 ;;
+    dbl7x16_final_fit_60) compare "7x16 Diagonal BiLSTM: final fit of the 60-epoch restart against the first final fit (epoch 60 against epoch 39)" \
+      "training_runs/diagonal_bilstm_7x16_final_fit/best.keras" training_runs/diagonal_bilstm_7x16_final_fit/best.keras \
+      "diagonal_bilstm_7x16 at acded77" "$(version acded77 diagonal_bilstm_7x16)" ;;
+    dbl7x16_final_fit_60_vs_train) compare "7x16 Diagonal BiLSTM: final fit on train+valid against the run on train (epoch 60 each)" \
+      "training_runs/diagonal_bilstm_7x16_final_fit/best.keras" training_runs/diagonal_bilstm_7x16_final_fit/best.keras \
+      "training_runs/diagonal_bilstm_7x16/best.keras" training_runs/diagonal_bilstm_7x16/best.keras ;;
+    *) echo "unknown pair $pair; pass one of dbl7x16_restart1 dbl7x16_restart2 row_lstm_restart pixelcnn_final_fit dbl7x16_final_fit dbl7x16_final_fit_60 dbl7x16_final_fit_60_vs_train" >&2; exit 2 ;;
   esac
 done
