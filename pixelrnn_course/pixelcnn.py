@@ -163,8 +163,7 @@ def build_pixelcnn(height:int=28, # image height
     "The paper's PixelCNN: 7x7 mask A, residual blocks, two ReLU + 1x1 output layers; binary, grey or RGB pixels."
     check_positive_ints(height=height, width=width, hidden_channels=hidden_channels,
                     num_residual_blocks=num_residual_blocks, kernel_size=kernel_size,
-                    output_hidden_channels=output_hidden_channels)
-    check_dropout_rate(dropout_rate)
+                    output_hidden_channels=output_hidden_channels)   # each ResidualBlock checks dropout_rate
     distribution = colour_distribution(channels, levels, hidden_channels=hidden_channels,
                                        output_hidden_channels=output_hidden_channels)
     images = keras.Input((height, width, channels), name="images")

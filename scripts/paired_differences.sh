@@ -29,7 +29,8 @@ compare() {   # compare LABEL A_NAME A_PATH B_NAME B_PATH
 }
 
 pairs=("$@")
-[ ${#pairs[@]} -gt 0 ] || pairs=(dbl7x16_restart1 dbl7x16_restart2 row_lstm_restart pixelcnn_final_fit dbl7x16_final_fit dbl7x16_final_fit_60 dbl7x16_final_fit_60_vs_train)
+all_pairs=(dbl7x16_restart1 dbl7x16_restart2 row_lstm_restart pixelcnn_final_fit dbl7x16_final_fit dbl7x16_final_fit_60 dbl7x16_final_fit_60_vs_train)
+[ ${#pairs[@]} -gt 0 ] || pairs=("${all_pairs[@]}")
 for pair in "${pairs[@]}"; do
   case "$pair" in
     dbl7x16_restart1) compare "7x16 Diagonal BiLSTM: first warm restart (epoch 30 against epoch 20)" \
@@ -53,6 +54,6 @@ for pair in "${pairs[@]}"; do
     dbl7x16_final_fit_60_vs_train) compare "7x16 Diagonal BiLSTM: final fit on train+valid against the run on train (epoch 60 each)" \
       "training_runs/diagonal_bilstm_7x16_final_fit/best.keras" training_runs/diagonal_bilstm_7x16_final_fit/best.keras \
       "training_runs/diagonal_bilstm_7x16/best.keras" training_runs/diagonal_bilstm_7x16/best.keras ;;
-    *) echo "unknown pair $pair; pass one of dbl7x16_restart1 dbl7x16_restart2 row_lstm_restart pixelcnn_final_fit dbl7x16_final_fit dbl7x16_final_fit_60 dbl7x16_final_fit_60_vs_train" >&2; exit 2 ;;
+    *) echo "unknown pair $pair; pass one of ${all_pairs[*]}" >&2; exit 2 ;;
   esac
 done
