@@ -29,7 +29,7 @@ compare() {   # compare LABEL A_NAME A_PATH B_NAME B_PATH
 }
 
 pairs=("$@")
-all_pairs=(dbl7x16_restart1 dbl7x16_restart2 row_lstm_restart pixelcnn_final_fit dbl7x16_final_fit dbl7x16_final_fit_60 dbl7x16_final_fit_60_vs_train row_lstm_h32)
+all_pairs=(dbl7x16_restart1 dbl7x16_restart2 row_lstm_restart pixelcnn_final_fit dbl7x16_final_fit dbl7x16_final_fit_60 dbl7x16_final_fit_60_vs_train row_lstm_h32 row_lstm_final_fit)
 [ ${#pairs[@]} -gt 0 ] || pairs=("${all_pairs[@]}")
 for pair in "${pairs[@]}"; do
   case "$pair" in
@@ -57,6 +57,9 @@ for pair in "${pairs[@]}"; do
     row_lstm_h32) compare "Row LSTM: h = 32 (row_lstm_7x32, epoch 17) against h = 16 (epoch 31)" \
       "training_runs/row_lstm_7x32/best.keras" training_runs/row_lstm_7x32/best.keras \
       "row_lstm at 23d396d" "$(version 23d396d row_lstm)" ;;
+    row_lstm_final_fit) compare "Row LSTM: final fit on train+valid against the run on train (h = 32, epoch 17 each)" \
+      "training_runs/row_lstm_7x32_final_fit/best.keras" training_runs/row_lstm_7x32_final_fit/best.keras \
+      "training_runs/row_lstm_7x32/best.keras" training_runs/row_lstm_7x32/best.keras ;;
     *) echo "unknown pair $pair; pass one of ${all_pairs[*]}" >&2; exit 2 ;;
   esac
 done

@@ -1,0 +1,78 @@
+"""Check the `pixelrnn-course train` and `ship` commands quoted in the repository's prose.
+
+Every such command that names a committed run (`--out training_runs/RUN`, `--run training_runs/RUN`)
+must name a folder that exists, and a train command must be one that `--resume` accepts for that run:
+the same model, preset, model arguments, batch size, data, training set and precision as its
+config.json (only --epochs and --learning-rate may differ: they start a new schedule). The check uses
+the library's own argument parser and its own resume check, so it fails exactly where the command
+would. A path part written in capitals (training_runs/RUN) is a placeholder and is skipped.
+
+    python scripts/check_run_commands.py [FILE ...]   # default: training_runs/README.md, README.md, nbs/index.ipynb
+
+Exit status 1, with one line per bad command, if any command fails.
+"""
+import re, shlex, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILES = ["training_runs/README.md", "README.md", "nbs/index.ipynb"]
+COMMAND = re.compile(r"pixelrnn-course (?:train|ship) --[^`\n|\\\"]*")
+
+
+def commands_in(text):
+    "Each `pixelrnn-course train|ship ...` command in `text`, cut at a backtick, a table bar, a line end or ' then '."
+    for match in COMMAND.finditer(text):
+        yield match.group(0).split(" then ")[0].strip()
+
+
+def run_folder(args):
+    "The committed run a parsed command names (None when it names none, or a placeholder)."
+    path = getattr(args, "out", None) if args.command == "train" else getattr(args, "run", None)
+    if path is None: return None
+    path = Path(path)
+    if not path.parts or path.parts[0] != "training_runs": return None
+    if any(part.isupper() for part in path.parts): return None
+    return path
+
+
+def problem_with(command, parser):
+    "Why `command` would fail for its committed run, or None."
+    from pixelrnn_course.training import _run_settings, _run_precision
+    try: args = parser.parse_args(shlex.split(command)[1:])
+    except SystemExit: return "the command line does not parse (pixelrnn-course --help says what it takes)"
+    folder = run_folder(args)
+    if folder is None: return None
+    if not (ROOT / folder / "config.json").is_file():
+        return f"{folder} is not a committed run (no {folder}/config.json)"
+    if args.command != "train": return None
+    from pixelrnn_course.training import read_run_config
+    saved = read_run_config(ROOT / folder / "config.json")
+    overrides = dict(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate, clip_norm=args.clip_norm,
+                     seed=args.seed, optimizer=args.optimizer, lr_schedule=args.lr_schedule,
+                     model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset, fit_on=args.fit_on)
+    try:
+        settings, _ = _run_settings(ROOT / folder, True, args.model or saved["model_name"], args.preset or saved["preset"],
+                                    overrides, False)
+        _run_precision(ROOT / folder, settings, True, args.mixed_precision)
+    except ValueError as error: return str(error)
+    return None
+
+
+def main(files):
+    sys.path.insert(0, str(ROOT))
+    from pixelrnn_course.cli import build_parser
+    parser = build_parser()
+    checked, bad = 0, []
+    for name in files:
+        text = (ROOT / name).read_text()
+        for command in commands_in(text):
+            checked += 1
+            problem = problem_with(command, parser)
+            if problem: bad.append(f"{name}: `{command}`: {problem}")
+    for line in bad: print(line)
+    print(f"{checked} quoted pixelrnn-course train/ship commands checked, {len(bad)} bad")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or DEFAULT_FILES))
