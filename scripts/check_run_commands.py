@@ -38,8 +38,8 @@ def run_folder(args):
 def problem_with(command, parser):
     "Why `command` would fail for its committed run, or None."
     from pixelrnn_course.training import _run_settings, _run_precision
-    try: args = parser.parse_args(shlex.split(command)[1:])
-    except SystemExit: return "the command line does not parse (pixelrnn-course --help says what it takes)"
+    try: args = parser.parse_args(shlex.split(command, comments=True)[1:])
+    except (SystemExit, ValueError): return "the command line does not parse (pixelrnn-course --help says what it takes)"
     folder = run_folder(args)
     if folder is None: return None
     if not (ROOT / folder / "config.json").is_file():
