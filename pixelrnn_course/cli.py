@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['EVALUATION_SPLITS', 'DIGIT_SOURCES', 'MAX_GRID_IMAGES', 'DEMO_CLASSES', 'COMMANDS', 'SLOW_CELLS_ENV', 'build_parser',
-           'limit_threads', 'command_train', 'command_evaluate', 'command_sample', 'command_complete', 'command_ship',
-           'one_digit_per_class', 'digits_across_classes', 'command_demo', 'is_startup_noise',
-           'import_tensorflow_quietly', 'cell_flags', 'SkipFlaggedCells', 'setup_notebook', 'main']
+           'limit_threads', 'train_arguments', 'command_train', 'command_evaluate', 'command_sample',
+           'command_complete', 'command_ship', 'one_digit_per_class', 'digits_across_classes', 'command_demo',
+           'is_startup_noise', 'import_tensorflow_quietly', 'cell_flags', 'SkipFlaggedCells', 'setup_notebook', 'main']
 
 # %% ../nbs/10_cli.ipynb #3a5e9163
 import argparse, ast, json, os, re, sys, tempfile
@@ -274,6 +274,19 @@ def limit_threads(threads:int, # CPU threads for each of TensorFlow's two thread
         raise ValueError("--threads must be set before TensorFlow has run anything in this process: run "
                          "pixelrnn-course train in a new shell, or call limit_threads first thing in a restarted kernel.") from None
 
+def train_arguments(args:argparse.Namespace, # options of `pixelrnn-course train`, parsed by build_parser()
+                   ) -> dict: # keyword arguments of pixelrnn_course.training.train
+    "The call to `train` that `pixelrnn-course train` makes for `args`; a resumed run's model and preset when they are left out."
+    saved = _resumed_config(args)
+    return dict(model_name=args.model or saved.get("model_name", "pixelcnn"), preset=args.preset or saved.get("preset", "quick"),
+                out_dir=args.out, resume=args.resume, data_dir=args.data_dir,
+                epochs=args.epochs, stop_after_epoch=args.stop_after, batch_size=args.batch_size,
+                learning_rate=args.learning_rate, seed=args.seed,
+                optimizer=args.optimizer, lr_schedule=args.lr_schedule, clip_norm=args.clip_norm,
+                model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset, fit_on=args.fit_on,
+                strategy=args.strategy, mixed_precision=args.mixed_precision, jit_compile=args.jit_compile,
+                epoch_samples=args.epoch_samples, verbose=not args.quiet)
+
 def command_train(args:argparse.Namespace, # options parsed by build_parser()
                   ):
     "`pixelrnn-course train`: train a model, or continue its run with `--resume`; print the best checkpoint and how to evaluate it."
@@ -283,16 +296,7 @@ def command_train(args:argparse.Namespace, # options parsed by build_parser()
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ValueError(f"--out {args.out} is a file; pass a folder for the run (it holds config.json, checkpoints/, ...).")
     if args.out is not None: _check_out_folders(args.out)
-    saved = _resumed_config(args)
-    model = args.model or saved.get("model_name", "pixelcnn")
-    preset = args.preset or saved.get("preset", "quick")
-    result = train(model, preset, out_dir=args.out, resume=args.resume, data_dir=args.data_dir,
-                   epochs=args.epochs, stop_after_epoch=args.stop_after, batch_size=args.batch_size,
-                   learning_rate=args.learning_rate, seed=args.seed,
-                   optimizer=args.optimizer, lr_schedule=args.lr_schedule, clip_norm=args.clip_norm,
-                   model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset, fit_on=args.fit_on,
-                   strategy=args.strategy, mixed_precision=args.mixed_precision, jit_compile=args.jit_compile,
-                   epoch_samples=args.epoch_samples, verbose=not args.quiet)
+    result = train(**train_arguments(args))
     if is_final_fit(json.loads((Path(result.out_dir) / "config.json").read_text())):
         print(f"{result.epochs_completed} epochs in {result.out_dir}, a final fit on train+valid: its last epoch is saved to "
               f"{result.best_path} (its validation NLL, {result.final_valid_nll:.2f} nats/image, is on images it trained on)")

@@ -4,14 +4,15 @@
 
 # %% auto #0
 __all__ = ['SAMPLE_SPLIT_SIZES', 'DATA_SOURCES', 'LEVEL_SOURCES', 'PRESETS', 'OPTIMIZERS', 'LR_SCHEDULES', 'FIT_SETS',
-           'EXPECTED_SPLIT_SIZES', 'PAPER_TEST_NLL', 'RESUMABLE_OVERRIDES', 'nll_nats', 'nats_to_bits_per_dim',
-           'mnist_sample_splits', 'mnist_sample_split_labels', 'load_training_data', 'with_valid_images',
-           'make_labelled_dataset', 'is_final_fit', 'resolve_settings', 'make_optimizer', 'make_train_step',
-           'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images', 'images_digest', 'evaluate',
-           'PairedDifference', 'paired_difference', 'TrainingDiverged', 'TrainingResult', 'log_scalar', 'read_scalars',
-           'read_run_config', 'pack_binary_images', 'unpack_binary_images', 'save_epoch_samples', 'read_epoch_samples',
-           'RunState', 'checkpoint_problem', 'start_run', 'train_one_epoch', 'keeps_epoch', 'finish_epoch',
-           'epoch_record', 'train', 'marginal_nll_per_image', 'plot_learning_curves', 'plot_epoch_samples']
+           'EXPECTED_SPLIT_SIZES', 'PAPER_TEST_NLL', 'RESUMABLE_OVERRIDES', 'SETTING_NAMES', 'nll_nats',
+           'nats_to_bits_per_dim', 'mnist_sample_splits', 'mnist_sample_split_labels', 'load_training_data',
+           'with_valid_images', 'make_labelled_dataset', 'is_final_fit', 'resolve_settings', 'make_optimizer',
+           'make_train_step', 'Evaluation', 'load_trained_model', 'nll_per_image', 'evaluate_images', 'images_digest',
+           'evaluate', 'PairedDifference', 'paired_difference', 'TrainingDiverged', 'TrainingResult', 'log_scalar',
+           'read_scalars', 'read_run_config', 'run_settings', 'pack_binary_images', 'unpack_binary_images',
+           'save_epoch_samples', 'read_epoch_samples', 'RunState', 'checkpoint_problem', 'start_run', 'train_one_epoch',
+           'keeps_epoch', 'finish_epoch', 'epoch_record', 'train', 'marginal_nll_per_image', 'plot_learning_curves',
+           'plot_epoch_samples']
 
 # %% ../nbs/06_training.ipynb #37e7f1e1
 import os, re, sys, json, math, time, shutil, hashlib, tempfile, weakref, zipfile
@@ -584,6 +585,26 @@ def _run_precision(out_dir:Path, settings:dict, resuming:bool, mixed_precision) 
                          f"to keep {saved}, or train {policy} in another out_dir.")
     return policy
 
+SETTING_NAMES = ("epochs", "batch_size", "learning_rate", "clip_norm", "seed", "optimizer", "lr_schedule",
+                 "model_hparams", "data", "train_subset", "fit_on")   # train's arguments that config.json records
+
+def run_settings(out_dir, # the run's folder
+                 resume:bool=False, # continue the run in out_dir, as train's resume
+                 model_name:str="pixelcnn", # as train's
+                 preset:str="quick", # as train's
+                 mixed_precision="auto", # as train's
+                 verbose:bool=False, # say when resume finds no run to continue
+                 **settings, # train's arguments named in SETTING_NAMES (None or left out: the preset's, or the resumed run's)
+                ) -> tuple: # (the settings, with "precision", that config.json will hold; whether a run is resumed)
+    "The settings `train` would run with in `out_dir`; raises the `ValueError` that train would raise for them, without training."
+    unknown = sorted(set(settings) - set(SETTING_NAMES))
+    if unknown: raise TypeError(f"run_settings got {unknown}; the settings it takes are {SETTING_NAMES}.")
+    out_dir = Path(out_dir)
+    resolved, resuming = _run_settings(out_dir, resume, model_name, preset,
+                                       {name: settings.get(name) for name in SETTING_NAMES}, verbose)
+    resolved["precision"] = _run_precision(out_dir, resolved, resuming, mixed_precision)   # written to config.json
+    return resolved, resuming
+
 
 # %% ../nbs/06_training.ipynb #f520d9a3
 def pack_binary_images(images, # 0/1 images of any shape
@@ -919,11 +940,10 @@ def train(model_name:str="pixelcnn", # a name known to pixelrnn_course.models.bu
     if stop_after_epoch is not None: check_positive_ints(stop_after_epoch=stop_after_epoch)
     strategy = choose_strategy(strategy)          # first: a multi-worker strategy must precede other TF work
     out_dir = Path(out_dir or f"runs/{model_name}_{preset}")
-    overrides = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, clip_norm=clip_norm, seed=seed,
-                     optimizer=optimizer, lr_schedule=lr_schedule,
-                     model_hparams=model_hparams, data=data, train_subset=train_subset, fit_on=fit_on)
-    settings, resuming = _run_settings(out_dir, resume, model_name, preset, overrides, verbose)
-    settings["precision"] = _run_precision(out_dir, settings, resuming, mixed_precision)   # written to config.json
+    settings, resuming = run_settings(out_dir, resume, model_name, preset, mixed_precision, verbose, epochs=epochs,
+                                      batch_size=batch_size, learning_rate=learning_rate, clip_norm=clip_norm, seed=seed,
+                                      optimizer=optimizer, lr_schedule=lr_schedule, model_hparams=model_hparams, data=data,
+                                      train_subset=train_subset, fit_on=fit_on)
     run = start_run(out_dir, settings, resuming, strategy, settings["precision"], data_dir, verbose)
     history = _read_history(out_dir / "metrics.jsonl", int(run.epoch.numpy()))
     if run.is_chief: _write_lines(out_dir / "metrics.jsonl", history)

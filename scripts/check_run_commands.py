@@ -4,8 +4,8 @@ Every such command that names a committed run (`--out training_runs/RUN`, `--run
 must name a folder that exists, and a train command must be one that `--resume` accepts for that run:
 the same model, preset, model arguments, batch size, data, training set and precision as its
 config.json (only --epochs and --learning-rate may differ: they start a new schedule). The check uses
-the library's own argument parser and its own resume check, so it fails exactly where the command
-would. A path part written in capitals (training_runs/RUN) is a placeholder and is skipped.
+the library's own argument parser, the CLI's own mapping of options to `train` (`train_arguments`) and
+`train`'s own settings check (`run_settings`), so it fails exactly where the command would. A path part written in capitals (training_runs/RUN) is a placeholder and is skipped.
 
     python scripts/check_run_commands.py [FILE ...]   # default: training_runs/README.md, README.md, nbs/index.ipynb
 
@@ -37,7 +37,8 @@ def run_folder(args):
 
 def problem_with(command, parser):
     "Why `command` would fail for its committed run, or None."
-    from pixelrnn_course.training import _run_settings, _run_precision
+    from pixelrnn_course.cli import train_arguments
+    from pixelrnn_course.training import SETTING_NAMES, run_settings
     try: args = parser.parse_args(shlex.split(command, comments=True)[1:])
     except (SystemExit, ValueError): return "the command line does not parse (pixelrnn-course --help says what it takes)"
     folder = run_folder(args)
@@ -45,15 +46,10 @@ def problem_with(command, parser):
     if not (ROOT / folder / "config.json").is_file():
         return f"{folder} is not a committed run (no {folder}/config.json)"
     if args.command != "train": return None
-    from pixelrnn_course.training import read_run_config
-    saved = read_run_config(ROOT / folder / "config.json")
-    overrides = dict(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate, clip_norm=args.clip_norm,
-                     seed=args.seed, optimizer=args.optimizer, lr_schedule=args.lr_schedule,
-                     model_hparams=dict(args.model_arg) or None, data=args.data, train_subset=args.train_subset, fit_on=args.fit_on)
-    try:
-        settings, _ = _run_settings(ROOT / folder, True, args.model or saved["model_name"], args.preset or saved["preset"],
-                                    overrides, False)
-        _run_precision(ROOT / folder, settings, True, args.mixed_precision)
+    args.out, args.resume = ROOT / folder, True          # what `--resume` would do with this command, from any directory
+    arguments = train_arguments(args)                    # the same call to train that the command makes
+    try: run_settings(arguments["out_dir"], True, arguments["model_name"], arguments["preset"], arguments["mixed_precision"],
+                      **{name: arguments[name] for name in SETTING_NAMES})
     except ValueError as error: return str(error)
     return None
 
