@@ -5,24 +5,35 @@ must name a folder that exists, and a train command must be one that `--resume` 
 the same model, preset, model arguments, batch size, data, training set and precision as its
 config.json (only --epochs and --learning-rate may differ: they start a new schedule). The check uses
 the library's own argument parser, the CLI's own mapping of options to `train` (`train_arguments`) and
-`train`'s own settings check (`run_settings`), so it fails exactly where the command would. A path part written in capitals (training_runs/RUN) is a placeholder and is skipped.
+`train`'s own settings check (`run_settings`), so it fails exactly where the command would.
+A path part written in capitals (training_runs/RUN) is a placeholder, and a command with `...` in it
+is elided: both are skipped. In a notebook only the markdown cells are read (the prose a reader
+copies commands from).
 
-    python scripts/check_run_commands.py [FILE ...]   # default: training_runs/README.md, README.md, nbs/index.ipynb
+    python scripts/check_run_commands.py [FILE ...]   # default: the two READMEs and every notebook in nbs/
 
 Exit status 1, with one line per bad command, if any command fails.
 """
-import re, shlex, sys
+import json, re, shlex, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILES = ["training_runs/README.md", "README.md", "nbs/index.ipynb"]
+DEFAULT_FILES = ["training_runs/README.md", "README.md"] + sorted(str(path.relative_to(ROOT)) for path in (ROOT / "nbs").glob("*.ipynb"))
 COMMAND = re.compile(r"pixelrnn-course (?:train|ship) --[^`\n|\\\"]*")
 
 
 def commands_in(text):
     "Each `pixelrnn-course train|ship ...` command in `text`, cut at a backtick, a table bar, a line end or ' then '."
     for match in COMMAND.finditer(text):
-        yield match.group(0).split(" then ")[0].strip()
+        command = match.group(0).split(" then ")[0].strip()
+        if " ... " not in f"{command} ": yield command
+
+
+def prose_of(path):
+    "The text a reader copies commands from: a notebook's markdown cells, or the whole of any other file."
+    text = path.read_text()
+    if path.suffix != ".ipynb": return text
+    return "\n\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"] if cell["cell_type"] == "markdown")
 
 
 def run_folder(args):
@@ -60,7 +71,7 @@ def main(files):
     parser = build_parser()
     checked, bad = 0, []
     for name in files:
-        text = (ROOT / name).read_text()
+        text = prose_of(ROOT / name)
         for command in commands_in(text):
             checked += 1
             problem = problem_with(command, parser)
