@@ -274,7 +274,7 @@ def limit_threads(threads:int, # CPU threads for each of TensorFlow's two thread
         raise ValueError("--threads must be set before TensorFlow has run anything in this process: run "
                          "pixelrnn-course train in a new shell, or call limit_threads first thing in a restarted kernel.") from None
 
-def train_arguments(args:argparse.Namespace, # options of `pixelrnn-course train`, parsed by build_parser()
+def train_arguments(args:argparse.Namespace, # options of pixelrnn-course train, parsed by build_parser()
                    ) -> dict: # keyword arguments of pixelrnn_course.training.train
     "The call to `train` that `pixelrnn-course train` makes for `args`; a resumed run's model and preset when they are left out."
     saved = _resumed_config(args)
