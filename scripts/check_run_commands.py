@@ -12,7 +12,8 @@ copies commands from).
 
     python scripts/check_run_commands.py [FILE ...]   # default: the two READMEs and every notebook in nbs/
 
-Exit status 1, with one line per bad command, if any command fails.
+Exit status 1, with one line per bad command, if any command fails. First it checks itself: the first
+good train command of training_runs/README.md, changed in each way of MUST_FAIL, must be reported.
 """
 import json, re, shlex, sys
 from pathlib import Path
@@ -65,10 +66,26 @@ def problem_with(command, parser):
     return None
 
 
+# Changes that `--resume` must refuse, appended to a good command (the last occurrence of an option wins).
+MUST_FAIL = ("--batch-size 7", "--model-arg hidden_channels=3", "--seed 12345", "--data mnist", "--fit-on train+valid")
+
+
+def check_can_fail(command, parser):
+    "The changes in MUST_FAIL that `problem_with` lets through for a good train command (it must let none)."
+    return [change for change in MUST_FAIL if problem_with(f"{command} {change}", parser) is None]
+
+
 def main(files):
     sys.path.insert(0, str(ROOT))
     from pixelrnn_course.cli import build_parser
     parser = build_parser()
+    good_train = next((command for command in commands_in(prose_of(ROOT / DEFAULT_FILES[0]))
+                       if " train " in command and "--fit-on train+valid" not in command and problem_with(command, parser) is None
+                       and run_folder(parser.parse_args(shlex.split(command)[1:])) is not None), None)
+    missed = ["no good train command to change"] if good_train is None else check_can_fail(good_train, parser)
+    if missed:
+        print(f"this check cannot fail as it should: `{good_train}` with {missed} was not reported")
+        return 1
     checked, bad = 0, []
     for name in files:
         text = prose_of(ROOT / name)
